@@ -1,0 +1,73 @@
+"""The command line: thin Typer commands over salesplan.services.
+
+`main()` is the console script. It turns a SalesplanError into one translated line and exit
+code 1, usage errors into exit code 2, and anything unexpected into exit code 3 with the
+traceback written to a log file, never to the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+import typer
+
+from salesplan.cli import commands_db, commands_demo  # noqa: F401 - registers commands
+from salesplan.cli.app import app, current_locale
+from salesplan.errors import SalesplanError
+from salesplan.i18n import translator
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with the documented exit code."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    try:
+        result = app(args=argv, prog_name="salesplan", standalone_mode=False)
+    except SalesplanError as exc:
+        t = translator(current_locale())
+        message = t.gettext(exc.message_id, **exc.params)
+        click.echo(t.gettext("Error: {message}", message=message), err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        return int(code or 0)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback on screen
+        log = _write_crash_log(exc)
+        t = translator(current_locale())
+        click.echo(
+            t.gettext(
+                "Internal error: {message}. Details were written to {log}. Please report it.",
+                message=f"{type(exc).__name__}: {exc}",
+                log=str(log),
+            ),
+            err=True,
+        )
+        return 3
+    return int(result) if isinstance(result, int) else 0
+
+
+def _write_crash_log(exc: BaseException) -> Path:
+    folder = Path(os.environ.get("SALESPLAN_LOG_DIR", tempfile.gettempdir()))
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"salesplan-crash-{stamp}-{os.getpid()}.log"
+    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    return path

@@ -1,0 +1,159 @@
+"""`salesplan demo` and `salesplan demo-data`: the sample workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salesplan.cli.app import STATE, app, settings
+from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.cli.progress import TerminalProgress
+from salesplan.i18n import translator
+from salesplan.services.demo import LOAD_ORDER, DemoLoadResult, load_demo_data, run_demo
+from salesplan.services.overview import Overview
+
+DEFAULT_DEMO_WORKSPACE = Path("salesplan-demo")
+
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write the result to this file.")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The demo's 'today' (YYYY-MM-DD); default: today."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed; same seed, same data.")]
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        from salesplan.errors import ConfigError
+
+        raise ConfigError(
+            "Invalid date {value} for {option}; write it as YYYY-MM-DD.",
+            value=value,
+            option="--as-of",
+        ) from None
+
+
+def _rows_table(loaded: DemoLoadResult) -> TableResult:
+    return TableResult(
+        title="Records",
+        columns=[Column("kind", "Kind"), Column("rows", "Rows", Kind.INT)],
+        rows=[{"kind": k, "rows": n} for k, n in loaded.rows.items()],
+    )
+
+
+def _overview_tables(overview: Overview) -> list[TableResult]:
+    years = TableResult(
+        title="Opportunities",
+        columns=[
+            Column("year", "Year"),
+            Column("won", "Won", Kind.INT),
+            Column("lost", "Lost", Kind.INT),
+            Column("win_rate", "Win rate", Kind.RATE),
+            Column("bookings", "Bookings (won, plan currency)", Kind.MONEY),
+        ],
+        rows=[
+            {
+                "year": str(y.year),
+                "won": y.won,
+                "lost": y.lost,
+                "win_rate": y.win_rate,
+                "bookings": y.bookings_minor,
+            }
+            for y in overview.years
+        ],
+    )
+    pipeline = TableResult(
+        title="Open pipeline",
+        columns=[Column("open", "Open", Kind.INT), Column("amount", "Open pipeline", Kind.MONEY)],
+        rows=[{"open": overview.open_deals, "amount": overview.open_pipeline_minor}],
+    )
+    return [years, pipeline]
+
+
+def _loaded_payload(loaded: DemoLoadResult) -> dict[str, Any]:
+    return {
+        "workspace": str(loaded.workspace.resolve()),
+        "size": loaded.size,
+        "seed": loaded.seed,
+        "rows": loaded.rows,
+        "truth_files": [str(p.resolve()) for p in loaded.truth_files],
+    }
+
+
+def _overview_payload(overview: Overview, tables: list[TableResult]) -> dict[str, Any]:
+    from salesplan.cli.output import machine_rows
+
+    return {
+        "counts": overview.counts,
+        "years": machine_rows(tables[0], overview.currency),
+        "open_pipeline": machine_rows(tables[1], overview.currency)[0],
+    }
+
+
+@app.command("demo-data")
+def demo_data(
+    size: Annotated[str, typer.Option("--size", help="small, medium or 1m.")] = "small",
+    seed: SeedOption = 7,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
+) -> None:
+    """Generate the synthetic demo dataset into the workspace's database."""
+    output = parse_format(fmt)
+    s = settings()
+    t = translator(s.locale)
+    with TerminalProgress(t, len(LOAD_ORDER) + 1, quiet=STATE.quiet) as progress:
+        loaded = load_demo_data(s, size=size, seed=seed, as_of=_as_of(as_of), progress=progress)
+    result = Result(
+        key="demo_data",
+        payload=_loaded_payload(loaded),
+        tables=[_rows_table(loaded)],
+        currency=s.currency,
+        locale=s.locale,
+        as_of=loaded.as_of,
+    )
+    render(result, output, t, out)
+
+
+@app.command("demo")
+def demo(
+    seed: SeedOption = 7,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
+) -> None:
+    """Build a sample workspace and run everything salesplan can do on it (the main job)."""
+    output = parse_format(fmt)
+    s = settings()
+    if STATE.settings is not None and "workspace" not in STATE.settings.model_fields_set:
+        s = s.model_copy(update={"workspace": DEFAULT_DEMO_WORKSPACE.resolve()})
+    t = translator(s.locale)
+    with TerminalProgress(t, len(LOAD_ORDER) + 1, quiet=STATE.quiet) as progress:
+        report = run_demo(s, seed=seed, as_of=_as_of(as_of), progress=progress)
+    tables = _overview_tables(report.overview)
+    result = Result(
+        key="demo",
+        payload={
+            **_loaded_payload(report.loaded),
+            "overview": _overview_payload(report.overview, tables),
+        },
+        tables=[_rows_table(report.loaded), *tables],
+        currency=s.currency,
+        locale=s.locale,
+        as_of=report.loaded.as_of,
+    )
+    render(result, output, t, out)
+    if output.value == "table" and out is None and not STATE.quiet:
+        typer.echo(t.gettext("Demo workspace ready: {path}", path=str(s.workspace)))

@@ -1,0 +1,168 @@
+"""Printing results as a table (localised), JSON (the stable contract) or CSV.
+
+JSON is one object: `as_of`, `currency`, `locale`, the result under its named key, and
+`warnings`; money as decimal strings, rates as fractions, dates ISO 8601. CSV has the same
+machine values as JSON (main table only, English snake_case headers). Only the table is
+translated and formatted for the locale.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from salesplan.errors import ConfigError
+from salesplan.i18n import Translator
+from salesplan.i18n.money import minor_to_decimal
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    MONEY = "money"  # integer minor units of the result's currency
+    RATE = "rate"  # fraction 0-1
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str  # i18n message id
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    title: str  # i18n message id
+    columns: Sequence[Column]
+    rows: Sequence[Mapping[str, Any]]
+
+
+@dataclass
+class Result:
+    """What a command prints: a JSON document and the tables that show it to a person."""
+
+    key: str
+    payload: Any
+    tables: list[TableResult]
+    currency: str
+    locale: str
+    as_of: dt.date | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+def parse_format(value: str) -> OutputFormat:
+    try:
+        return OutputFormat(value.lower())
+    except ValueError:
+        raise ConfigError(
+            "Unknown output format {value}; use one of: {choices}.",
+            value=value,
+            choices=", ".join(f.value for f in OutputFormat),
+        ) from None
+
+
+def json_value(value: Any, kind: Kind, currency: str) -> Any:
+    """The machine form of one value: money as a decimal string, dates ISO, others as is."""
+    if value is None:
+        return None
+    if kind is Kind.MONEY:
+        return str(minor_to_decimal(int(value), currency))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def machine_rows(table: TableResult, currency: str) -> list[dict[str, Any]]:
+    return [
+        {c.key: json_value(row.get(c.key), c.kind, currency) for c in table.columns}
+        for row in table.rows
+    ]
+
+
+def _display(value: Any, kind: Kind, t: Translator, currency: str) -> str:
+    if value is None:
+        return "–"
+    if kind is Kind.MONEY:
+        return t.money(int(value), currency, minor=True)
+    if kind is Kind.RATE:
+        return t.percent(float(value))
+    if kind is Kind.INT:
+        return t.number(int(value))
+    if kind is Kind.DATE and isinstance(value, dt.date):
+        return t.date(value)
+    return str(value)
+
+
+def render(result: Result, fmt: OutputFormat, t: Translator, out: Path | None = None) -> None:
+    """Print (or write to `out`) the result in the chosen format."""
+    if fmt is OutputFormat.JSON:
+        text = json.dumps(_envelope(result), ensure_ascii=False, indent=2) + "\n"
+    elif fmt is OutputFormat.CSV:
+        text = _csv(result)
+    else:
+        text = _tables(result, t, width=None if out is None else 120)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+
+
+def _envelope(result: Result) -> dict[str, Any]:
+    return {
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "currency": result.currency,
+        "locale": result.locale,
+        result.key: result.payload,
+        "warnings": result.warnings,
+    }
+
+
+def _csv(result: Result) -> str:
+    buffer = io.StringIO()
+    if result.tables:
+        main = result.tables[0]
+        writer = csv.DictWriter(buffer, fieldnames=[c.key for c in main.columns])
+        writer.writeheader()
+        writer.writerows(machine_rows(main, result.currency))
+    return buffer.getvalue()
+
+
+def _tables(result: Result, t: Translator, width: int | None) -> str:
+    console = Console(file=io.StringIO(), width=width or 120, force_terminal=False)
+    for table in result.tables:
+        rich_table = Table(title=t.gettext(table.title), title_justify="left")
+        for column in table.columns:
+            justify = "left" if column.kind in (Kind.TEXT, Kind.DATE) else "right"
+            rich_table.add_column(t.gettext(column.header), justify=justify)
+        for row in table.rows:
+            rich_table.add_row(
+                *(_display(row.get(c.key), c.kind, t, result.currency) for c in table.columns)
+            )
+        console.print(rich_table)
+    for warning in result.warnings:
+        console.print(f"! {warning['message']}")
+    file = console.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue()

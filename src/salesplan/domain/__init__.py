@@ -1,0 +1,1 @@
+"""Typed records and the canonical data model; no I/O."""

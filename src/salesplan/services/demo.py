@@ -1,0 +1,147 @@
+"""Demo data into a workspace, and the demo: sample data → everything built so far.
+
+`load_demo_data` writes one generated dataset into the store as one import batch per record
+kind, all in one transaction; the generator's ground truth goes beside the database as
+Parquet (it is not CRM data, so it never enters the store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+from salesplan.config import Settings
+from salesplan.demo import DemoDataset, generate
+from salesplan.domain.records import RecordKind
+from salesplan.errors import ConfigError
+from salesplan.services.overview import Overview, workspace_overview
+from salesplan.services.progress import Progress, SilentProgress
+from salesplan.services.store import open_store
+from salesplan.storage import records
+
+DemoSize = Literal["small", "medium", "1m"]
+DEMO_SIZES: tuple[str, ...] = get_args(DemoSize)
+DEMO_MARKER = ".salesplan-demo"
+TRUTH_DIR = "demo-truth"
+
+# Parents before children, so a reader of a half-loaded store never sees dangling ids.
+LOAD_ORDER = (
+    RecordKind.FX_RATE,
+    RecordKind.PRODUCT,
+    RecordKind.TEAM_MEMBER,
+    RecordKind.ACCOUNT,
+    RecordKind.OPPORTUNITY,
+    RecordKind.STAGE_EVENT,
+    RecordKind.LEAD,
+    RecordKind.ACTIVITY,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoadResult:
+    workspace: Path
+    size: str
+    seed: int
+    as_of: dt.date
+    rows: dict[str, int]
+    truth_files: list[Path] = field(default_factory=list)
+
+
+def check_size(size: str) -> DemoSize:
+    if size not in DEMO_SIZES:
+        raise ConfigError(
+            "Unknown demo size {value}; use one of: {choices}.",
+            value=size,
+            choices=", ".join(DEMO_SIZES),
+        )
+    return size  # type: ignore[return-value]
+
+
+def load_demo_data(
+    settings: Settings,
+    *,
+    size: str = "small",
+    seed: int = 7,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> DemoLoadResult:
+    """Generate the demo dataset and load it into the workspace's store in one transaction."""
+    progress = progress or SilentProgress()
+    checked = check_size(size)
+    when = as_of or dt.date.today()
+    progress.step("Generating the demo dataset ({size}, seed {seed})…", size=checked, seed=seed)
+    dataset = generate(checked, seed, when)
+    engine = open_store(settings)
+    rows: dict[str, int] = {}
+    try:
+        with engine.begin() as connection:
+            records.replace_stages(connection, dataset.stages)
+            for kind in LOAD_ORDER:
+                frame = dataset.frames[kind]
+                progress.step("Loading {kind} into the store…", kind=kind.value)
+                batch = records.create_batch(
+                    connection,
+                    kind=kind.value,
+                    source=f"demo:{checked}:seed={seed}",
+                    preset="demo",
+                    as_of=when,
+                    row_count=frame.height,
+                )
+                rows[kind.value] = records.write_records(connection, kind, frame, batch)
+    finally:
+        engine.dispose()
+    truth_files = _write_truth(settings.workspace, dataset)
+    return DemoLoadResult(settings.workspace, checked, seed, when, rows, truth_files)
+
+
+def _write_truth(workspace: Path, dataset: DemoDataset) -> list[Path]:
+    folder = workspace / TRUTH_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stage_truth = folder / "stage_truth.parquet"
+    opportunity_truth = folder / "opportunity_truth.parquet"
+    dataset.truth.write_parquet(stage_truth)
+    dataset.opportunity_truth.write_parquet(opportunity_truth)
+    return [stage_truth, opportunity_truth]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    loaded: DemoLoadResult
+    overview: Overview
+
+
+def prepare_demo_workspace(workspace: Path) -> None:
+    """Empty `workspace` for a new demo; refuse to touch a folder the demo did not create."""
+    if workspace.exists():
+        if not workspace.is_dir():
+            raise ConfigError(
+                "The option {option} must be a directory, got {value}.",
+                option="--workspace",
+                value=str(workspace),
+            )
+        if any(workspace.iterdir()) and not (workspace / DEMO_MARKER).exists():
+            raise ConfigError(
+                "The folder {path} is not empty and was not made by `salesplan demo`; "
+                "choose another --workspace.",
+                path=str(workspace),
+            )
+        shutil.rmtree(workspace)
+    workspace.mkdir(parents=True)
+    (workspace / DEMO_MARKER).write_text("made by `salesplan demo`; safe to delete\n")
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    seed: int = 7,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> DemoReport:
+    """A fresh demo workspace with the small dataset, and everything built so far run on it."""
+    if settings.database_url is None:
+        prepare_demo_workspace(settings.workspace)
+    loaded = load_demo_data(settings, size="small", seed=seed, as_of=as_of, progress=progress)
+    return DemoReport(loaded, workspace_overview(settings))

@@ -1,0 +1,235 @@
+"""Writing canonical frames into the store: dated import batches, upserts, snapshots.
+
+Writes happen inside the caller's transaction (a `Connection` from `engine.begin()`), so an
+import either lands whole or not at all. Bulk paths: `executemany` of ISO-text rows on SQLite,
+COPY on PostgreSQL; both are fed from Polars without building a dict per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Table, delete, func, insert, select
+
+from salesplan.domain.records import RecordKind, conform
+from salesplan.domain.stages import StageList
+from salesplan.storage import tables
+
+TABLES: dict[RecordKind, Table] = {
+    RecordKind.OPPORTUNITY: tables.opportunity,
+    RecordKind.STAGE_EVENT: tables.stage_event,
+    RecordKind.ACCOUNT: tables.account,
+    RecordKind.LEAD: tables.lead,
+    RecordKind.ACTIVITY: tables.activity,
+    RecordKind.TEAM_MEMBER: tables.team_member,
+    RecordKind.PRODUCT: tables.product,
+    RecordKind.FX_RATE: tables.fx_rate,
+}
+
+_DELETE_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    id: int
+    kind: str
+    source: str
+    as_of: dt.date
+    imported_at: dt.datetime
+    row_count: int
+    preset: str | None = None
+
+
+def create_batch(
+    conn: Connection,
+    *,
+    kind: str,
+    source: str,
+    as_of: dt.date,
+    row_count: int,
+    preset: str | None = None,
+    checksum: str | None = None,
+    imported_at: dt.datetime | None = None,
+) -> ImportBatch:
+    """Record one dated import; every row it writes points back to this batch."""
+    when = imported_at or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    result = conn.execute(
+        insert(tables.import_batch).values(
+            kind=kind,
+            source=source,
+            preset=preset,
+            as_of=as_of,
+            imported_at=when,
+            row_count=row_count,
+            checksum=checksum,
+        )
+    )
+    (batch_id,) = result.inserted_primary_key or (None,)
+    assert batch_id is not None
+    return ImportBatch(int(batch_id), kind, source, as_of, when, row_count, preset)
+
+
+def list_batches(conn: Connection) -> list[ImportBatch]:
+    rows = conn.execute(select(tables.import_batch).order_by(tables.import_batch.c.id)).mappings()
+    return [
+        ImportBatch(
+            r["id"],
+            r["kind"],
+            r["source"],
+            r["as_of"],
+            r["imported_at"],
+            r["row_count"],
+            r["preset"],
+        )
+        for r in rows
+    ]
+
+
+def replace_stages(conn: Connection, stages: StageList) -> None:
+    """Make `stages` the workspace's ordered stage list (codes are kept stable by the caller)."""
+    existing = {row.code for row in conn.execute(select(tables.stage.c.code))}
+    wanted = {s.code for s in stages.stages}
+    stale = existing - wanted
+    if stale:
+        conn.execute(delete(tables.stage).where(tables.stage.c.code.in_(stale)))
+    for s in stages.stages:
+        values = {
+            "key": s.key,
+            "label": s.label,
+            "status": s.status.value,
+            "default_probability": s.default_probability,
+        }
+        if s.code in existing:
+            conn.execute(tables.stage.update().where(tables.stage.c.code == s.code).values(values))
+        else:
+            conn.execute(insert(tables.stage).values(code=s.code, **values))
+
+
+def read_stages(conn: Connection) -> StageList | None:
+    """The workspace's stage list, or None when none has been stored yet."""
+    t = tables.stage
+    rows = conn.execute(
+        select(t.c.code, t.c.key, t.c.label, t.c.status, t.c.default_probability).order_by(t.c.code)
+    ).all()
+    return StageList.from_rows(rows) if rows else None
+
+
+def count_rows(conn: Connection, kind: RecordKind) -> int:
+    return int(conn.execute(select(func.count()).select_from(TABLES[kind])).scalar_one())
+
+
+def write_records(
+    conn: Connection, kind: RecordKind, frame: pl.DataFrame, batch: ImportBatch
+) -> int:
+    """Upsert `frame` (canonical columns) as rows of `kind` written by `batch`; returns rows.
+
+    Records with an `id` replace the stored row with the same id; stage events and FX rates
+    replace the rows with the same natural key. Opportunities also get a snapshot row per batch.
+    """
+    table = TABLES[kind]
+    frame = conform(kind, frame)
+    if kind is RecordKind.OPPORTUNITY or kind is RecordKind.STAGE_EVENT:
+        frame = frame.drop("stage")  # stored as its ordered code
+    if "stage_code" in frame.columns and frame["stage_code"].null_count():
+        raise ValueError("every opportunity and stage event needs a stage_code")
+    frame = frame.with_columns(pl.lit(batch.id, pl.Int32).alias("batch_id"))
+    if frame.height == 0:
+        return 0
+    if "id" in frame.columns and frame["id"].is_duplicated().any():
+        duplicated = frame.filter(pl.col("id").is_duplicated())["id"].unique().sort().head(5)
+        raise ValueError(f"duplicate {kind} ids in one write: {duplicated.to_list()}")
+    if kind is RecordKind.STAGE_EVENT:
+        _delete_stage_events(conn, frame)
+    elif kind is RecordKind.FX_RATE:
+        _delete_keys(conn, table, frame, ("currency", "valid_from"))
+    else:
+        _delete_ids(conn, table, frame["id"])
+    _bulk_insert(conn, table, frame)
+    if kind is RecordKind.OPPORTUNITY:
+        snapshot = frame.select(
+            pl.col("batch_id"),
+            pl.col("id").alias("opportunity_id"),
+            "stage_code",
+            "status",
+            "amount_minor",
+            "currency",
+            "close_date",
+        )
+        _bulk_insert(conn, tables.opportunity_snapshot, snapshot)
+    return frame.height
+
+
+def _delete_ids(conn: Connection, table: Table, ids: pl.Series) -> None:
+    if not _has_rows(conn, table):
+        return
+    values = ids.drop_nulls().to_list()
+    for start in range(0, len(values), _DELETE_CHUNK):
+        chunk = values[start : start + _DELETE_CHUNK]
+        conn.execute(delete(table).where(table.c.id.in_(chunk)))
+
+
+def _delete_stage_events(conn: Connection, frame: pl.DataFrame) -> None:
+    """A re-import of an opportunity's history replaces that opportunity's events."""
+    _delete_keys_in(conn, tables.stage_event, "opportunity_id", frame["opportunity_id"].unique())
+
+
+def _delete_keys_in(conn: Connection, table: Table, column: str, values: pl.Series) -> None:
+    if not _has_rows(conn, table):
+        return
+    items = values.drop_nulls().to_list()
+    for start in range(0, len(items), _DELETE_CHUNK):
+        conn.execute(delete(table).where(table.c[column].in_(items[start : start + _DELETE_CHUNK])))
+
+
+def _delete_keys(conn: Connection, table: Table, frame: pl.DataFrame, key: Sequence[str]) -> None:
+    if not _has_rows(conn, table):
+        return
+    for row in frame.select(key).unique().iter_rows():
+        conn.execute(delete(table).where(*(table.c[k] == v for k, v in zip(key, row, strict=True))))
+
+
+def _has_rows(conn: Connection, table: Table) -> bool:
+    return conn.execute(select(table.c[next(iter(table.c.keys()))]).limit(1)).first() is not None
+
+
+def _bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    columns = [c for c in frame.columns if c in table.c]
+    frame = frame.select(columns)
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        _insert_sqlite(conn, table, frame)
+    elif dialect == "postgresql":
+        _copy_postgres(conn, table, frame)
+    else:  # any other SQLAlchemy dialect: portable, slower
+        conn.execute(insert(table), frame.to_dicts())
+
+
+def _insert_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """executemany over ISO-text rows, the storage format SQLAlchemy itself uses on SQLite."""
+    text = frame.with_columns(
+        pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
+        pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"),
+    )
+    names = ", ".join(f'"{c}"' for c in text.columns)
+    marks = ", ".join("?" for _ in text.columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    for chunk in _chunks(text, 100_000):
+        conn.exec_driver_sql(sql, chunk)
+
+
+def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    raw: Any = conn.connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for chunk in _chunks(frame, 100_000):
+            for row in chunk:
+                copy.write_row(row)
+
+
+def _chunks(frame: pl.DataFrame, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size).rows()
