@@ -14,11 +14,10 @@ import tempfile
 import traceback
 from pathlib import Path
 
-import click
 import typer
 
 from salesplan.cli import commands_db, commands_demo  # noqa: F401 - registers commands
-from salesplan.cli.app import app, current_locale
+from salesplan.cli.app import app, current_locale, reset_state
 from salesplan.errors import SalesplanError
 from salesplan.i18n import translator
 
@@ -31,28 +30,33 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    """Run one command line; returns the exit code (tests call this in-process)."""
+    reset_state()
     try:
         result = app(args=argv, prog_name="salesplan", standalone_mode=False)
     except SalesplanError as exc:
         t = translator(current_locale())
-        message = t.gettext(exc.message_id, **exc.params)
-        click.echo(t.gettext("Error: {message}", message=message), err=True)
+        message = " ".join(t.gettext(exc.message_id, **exc.params).split())
+        typer.echo(t.gettext("Error: {message}", message=message), err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except typer.Abort:
+        typer.echo(translator(current_locale()).gettext("Aborted."), err=True)
         return 130
-    except click.ClickException as exc:
-        exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        return int(code or 0)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback on screen
+    except typer.TyperException as exc:  # usage errors: Typer prints them with the help hint
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(str(exc), err=True)
+        return int(getattr(exc, "exit_code", 2) or 2)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except Exception as exc:
         log = _write_crash_log(exc)
         t = translator(current_locale())
-        click.echo(
+        typer.echo(
             t.gettext(
                 "Internal error: {message}. Details were written to {log}. Please report it.",
                 message=f"{type(exc).__name__}: {exc}",

@@ -36,6 +36,13 @@ class CliState:
 STATE = CliState()
 
 
+def reset_state() -> None:
+    """Forget the options of a previous in-process run."""
+    STATE.settings = None
+    STATE.quiet = False
+    STATE.locale = None
+
+
 def current_locale() -> str:
     """The locale for messages: --lang, else SALESPLAN_LOCALE, else English."""
     if STATE.locale:

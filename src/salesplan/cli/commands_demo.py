@@ -11,7 +11,7 @@ import typer
 from salesplan.cli.app import STATE, app, settings
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
 from salesplan.cli.progress import TerminalProgress
-from salesplan.i18n import translator
+from salesplan.i18n import N_, translator
 from salesplan.services.demo import LOAD_ORDER, DemoLoadResult, load_demo_data, run_demo
 from salesplan.services.overview import Overview
 
@@ -45,23 +45,38 @@ def _as_of(value: str | None) -> dt.date | None:
         ) from None
 
 
+RECORD_LABELS = {
+    "opportunity": N_("Opportunities"),
+    "stage_event": N_("Stage events"),
+    "account": N_("Accounts"),
+    "lead": N_("Leads"),
+    "activity": N_("Activities"),
+    "team_member": N_("Team members"),
+    "product": N_("Products"),
+    "fx_rate": N_("Exchange rates"),
+}
+
+
 def _rows_table(loaded: DemoLoadResult) -> TableResult:
     return TableResult(
-        title="Records",
-        columns=[Column("kind", "Kind"), Column("rows", "Rows", Kind.INT)],
+        title=N_("Records"),
+        columns=[
+            Column("kind", N_("Kind"), labels=RECORD_LABELS),
+            Column("rows", N_("Rows"), Kind.INT),
+        ],
         rows=[{"kind": k, "rows": n} for k, n in loaded.rows.items()],
     )
 
 
 def _overview_tables(overview: Overview) -> list[TableResult]:
     years = TableResult(
-        title="Opportunities",
+        title=N_("Opportunities"),
         columns=[
-            Column("year", "Year"),
-            Column("won", "Won", Kind.INT),
-            Column("lost", "Lost", Kind.INT),
-            Column("win_rate", "Win rate", Kind.RATE),
-            Column("bookings", "Bookings (won, plan currency)", Kind.MONEY),
+            Column("year", N_("Year")),
+            Column("won", N_("Won"), Kind.INT),
+            Column("lost", N_("Lost"), Kind.INT),
+            Column("win_rate", N_("Win rate"), Kind.RATE),
+            Column("bookings", N_("Bookings (won, plan currency)"), Kind.MONEY),
         ],
         rows=[
             {
@@ -75,8 +90,11 @@ def _overview_tables(overview: Overview) -> list[TableResult]:
         ],
     )
     pipeline = TableResult(
-        title="Open pipeline",
-        columns=[Column("open", "Open", Kind.INT), Column("amount", "Open pipeline", Kind.MONEY)],
+        title=N_("Open pipeline"),
+        columns=[
+            Column("open", N_("Open"), Kind.INT),
+            Column("amount", N_("Open pipeline"), Kind.MONEY),
+        ],
         rows=[{"open": overview.open_deals, "amount": overview.open_pipeline_minor}],
     )
     return [years, pipeline]

@@ -47,6 +47,8 @@ class Column:
     key: str
     header: str  # i18n message id
     kind: Kind = Kind.TEXT
+    labels: Mapping[str, str] | None = None
+    """For coded text values: value → i18n message id shown in tables (JSON keeps the code)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +102,12 @@ def machine_rows(table: TableResult, currency: str) -> list[dict[str, Any]]:
     ]
 
 
-def _display(value: Any, kind: Kind, t: Translator, currency: str) -> str:
+def _display(value: Any, column: Column, t: Translator, currency: str) -> str:
+    kind = column.kind
     if value is None:
         return "–"
+    if column.labels is not None and value in column.labels:
+        return t.gettext(column.labels[value])
     if kind is Kind.MONEY:
         return t.money(int(value), currency, minor=True)
     if kind is Kind.RATE:
@@ -154,11 +159,11 @@ def _tables(result: Result, t: Translator, width: int | None) -> str:
     for table in result.tables:
         rich_table = Table(title=t.gettext(table.title), title_justify="left")
         for column in table.columns:
-            justify = "left" if column.kind in (Kind.TEXT, Kind.DATE) else "right"
-            rich_table.add_column(t.gettext(column.header), justify=justify)
+            left = column.kind in (Kind.TEXT, Kind.DATE)
+            rich_table.add_column(t.gettext(column.header), justify="left" if left else "right")
         for row in table.rows:
             rich_table.add_row(
-                *(_display(row.get(c.key), c.kind, t, result.currency) for c in table.columns)
+                *(_display(row.get(c.key), c, t, result.currency) for c in table.columns)
             )
         console.print(rich_table)
     for warning in result.warnings:

@@ -75,11 +75,12 @@ class Role(StrEnum):
     OPS = "ops"
 
 
-S = pl.String
-D = pl.Date
-TS = pl.Datetime("us")
-I64 = pl.Int64
-F64 = pl.Float64
+S: pl.DataType = pl.String()
+D: pl.DataType = pl.Date()
+TS: pl.DataType = pl.Datetime("us")
+I64: pl.DataType = pl.Int64()
+I32: pl.DataType = pl.Int32()
+F64: pl.DataType = pl.Float64()
 
 OPPORTUNITY_SCHEMA: Final = pl.Schema(
     {
@@ -94,7 +95,7 @@ OPPORTUNITY_SCHEMA: Final = pl.Schema(
         "close_date": D,
         "closed_on": D,
         "stage": S,
-        "stage_code": pl.Int32,
+        "stage_code": I32,
         "status": S,
         "probability": F64,
         "forecast_category": S,
@@ -118,7 +119,7 @@ STAGE_EVENT_SCHEMA: Final = pl.Schema(
     {
         "opportunity_id": S,
         "stage": S,
-        "stage_code": pl.Int32,
+        "stage_code": I32,
         "entered_at": TS,
         "amount_minor": I64,
         "close_date": D,
@@ -186,7 +187,7 @@ TEAM_MEMBER_SCHEMA: Final = pl.Schema(
         "start_date": D,
         "end_date": D,
         "annual_quota_minor": I64,
-        "ramp_months": pl.Int32,
+        "ramp_months": I32,
         "annual_cost_minor": I64,
         "currency": S,
     }

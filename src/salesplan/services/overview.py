@@ -42,9 +42,7 @@ def plan_currency_opportunities(engine: Engine, plan_currency: str) -> pl.DataFr
     codes = set(opportunities["currency"].drop_nulls().unique().to_list()) | {plan_currency}
     exponents = {code: currency_exponent(code) for code in codes}
     try:
-        return to_plan_currency(
-            opportunities, rates, plan_currency, exponents, on="close_date"
-        )
+        return to_plan_currency(opportunities, rates, plan_currency, exponents, on="close_date")
     except MissingRateError as exc:
         raise DataError(
             "No exchange rate to {plan} for {currencies}: import a rates file "

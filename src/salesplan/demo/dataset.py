@@ -1,0 +1,38 @@
+"""The generator's result: canonical frames plus the truth only a simulation can know."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from salesplan.demo.params import DemoParams, SizeName
+from salesplan.domain.records import RecordKind
+from salesplan.domain.stages import StageList
+
+
+@dataclass(frozen=True)
+class DemoDataset:
+    """A synthetic CRM: one frame per record kind, each conforming to `SCHEMAS[kind]`.
+
+    `truth` holds P(win | segment, stage) per segment × open stage as generated and
+    `opportunity_truth` each open deal's own win probability and simulated future (see
+    docs/demo-data.md). Money in frames is in minor units of each row's currency; the plan
+    currency is CNY.
+    """
+
+    frames: dict[RecordKind, pl.DataFrame]
+    stages: StageList
+    truth: pl.DataFrame
+    """segment, stage, stage_code, true_win_probability (0-1)."""
+    opportunity_truth: pl.DataFrame
+    """opportunity_id, true_win_probability (0-1), future_status (won/lost), future_close_on."""
+    params: DemoParams
+    as_of: dt.date
+    seed: int
+    size: SizeName
+    plan_currency: str = "CNY"
+
+    def __getitem__(self, kind: RecordKind) -> pl.DataFrame:
+        return self.frames[kind]

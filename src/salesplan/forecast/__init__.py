@@ -1,0 +1,1 @@
+"""Pure forecasting: deal probabilities, timing, run-rate, simulation, backtests."""

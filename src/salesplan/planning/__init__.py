@@ -1,0 +1,1 @@
+"""Pure planning maths: targets, decomposition, reverse funnel, capacity, budget, gaps."""
