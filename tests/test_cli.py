@@ -213,3 +213,36 @@ def test_demo_table_and_csv_outputs(capsys: pytest.CaptureFixture[str], tmp_path
     lines = csv_file.read_text().splitlines()
     assert lines[0] == "kind,rows"
     assert any(line.startswith("opportunity,") for line in lines)
+
+
+def test_baseline_json_contract_and_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ws = tmp_path / "b"
+    code, _, err = _run(capsys, "-q", "--workspace", str(ws), "baseline")
+    assert code == 1
+    assert "no opportunities yet" in err
+    assert _run(capsys, "-q", "--workspace", str(ws), "demo-data", "--as-of", AS_OF)[0] == 0
+    code, out, err = _run(
+        capsys, "-q", "--workspace", str(ws), "baseline", "--period", "2025", "--by", "segment",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)["baseline"]
+    assert doc["period"] == {"label": "2025", "start": "2025-01-01", "end_exclusive": "2026-01-01"}
+    overall = doc["overall"]
+    won, lost = overall["won"], overall["lost"]
+    assert overall["win_rate"]["n"] == won + lost
+    assert overall["win_rate"]["rate"] == pytest.approx(won / (won + lost))
+    assert overall["win_rate"]["low"] <= overall["win_rate"]["rate"] <= overall["win_rate"]["high"]
+    # The groups partition the period's closed deals.
+    assert sum(g["won"] for g in doc["groups"]) == won
+    assert sum(g["lost"] for g in doc["groups"]) == lost
+    assert len(doc["seasonality"]["index"]) == 12
+    assert sum(doc["seasonality"]["index"]) == pytest.approx(12.0)
+    code, _, err = _run(capsys, "--workspace", str(ws), "baseline", "--by", "colour")
+    assert code == 1
+    assert "colour" in err
+    code, _, err = _run(capsys, "--workspace", str(ws), "baseline", "--period", "someday")
+    assert code == 1
+    assert "someday" in err

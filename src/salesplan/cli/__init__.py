@@ -16,7 +16,11 @@ from pathlib import Path
 
 import typer
 
-from salesplan.cli import commands_db, commands_demo  # noqa: F401 - registers commands
+from salesplan.cli import (  # noqa: F401
+    commands_baseline,
+    commands_db,
+    commands_demo,
+)
 from salesplan.cli.app import app, current_locale, reset_state
 from salesplan.errors import SalesplanError
 from salesplan.i18n import translator

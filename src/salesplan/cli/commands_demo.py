@@ -9,7 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from salesplan.cli.app import STATE, app, settings
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.cli.commands_baseline import baseline_payload, baseline_tables
+from salesplan.cli.output import (
+    Column,
+    Kind,
+    Result,
+    TableResult,
+    machine_rows,
+    parse_format,
+    render,
+)
 from salesplan.cli.progress import TerminalProgress
 from salesplan.i18n import N_, translator
 from salesplan.services.demo import LOAD_ORDER, DemoLoadResult, load_demo_data, run_demo
@@ -111,7 +120,6 @@ def _loaded_payload(loaded: DemoLoadResult) -> dict[str, Any]:
 
 
 def _overview_payload(overview: Overview, tables: list[TableResult]) -> dict[str, Any]:
-    from salesplan.cli.output import machine_rows
 
     return {
         "counts": overview.counts,
@@ -166,8 +174,9 @@ def demo(
         payload={
             **_loaded_payload(report.loaded),
             "overview": _overview_payload(report.overview, tables),
+            "baseline": baseline_payload(report.baseline),
         },
-        tables=[_rows_table(report.loaded), *tables],
+        tables=[_rows_table(report.loaded), *tables, *baseline_tables(report.baseline)],
         currency=s.currency,
         locale=s.locale,
         as_of=report.loaded.as_of,

@@ -40,6 +40,7 @@ class Kind(StrEnum):
     MONEY = "money"  # integer minor units of the result's currency
     RATE = "rate"  # fraction 0-1
     DATE = "date"
+    PER_ROW = "per_row"  # the row's own "kind" entry says how to show this cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,12 @@ def parse_format(value: str) -> OutputFormat:
         ) from None
 
 
-def json_value(value: Any, kind: Kind, currency: str) -> Any:
+def json_value(value: Any, kind: Kind, currency: str, row: Mapping[str, Any] | None = None) -> Any:
     """The machine form of one value: money as a decimal string, dates ISO, others as is."""
     if value is None:
         return None
+    if kind is Kind.PER_ROW and row is not None:
+        kind = Kind(row["kind"])
     if kind is Kind.MONEY:
         return str(minor_to_decimal(int(value), currency))
     if isinstance(value, dt.date):
@@ -97,13 +100,15 @@ def json_value(value: Any, kind: Kind, currency: str) -> Any:
 
 def machine_rows(table: TableResult, currency: str) -> list[dict[str, Any]]:
     return [
-        {c.key: json_value(row.get(c.key), c.kind, currency) for c in table.columns}
+        {c.key: json_value(row.get(c.key), c.kind, currency, row) for c in table.columns}
         for row in table.rows
     ]
 
 
-def _display(value: Any, column: Column, t: Translator, currency: str) -> str:
-    kind = column.kind
+def _display(
+    value: Any, column: Column, t: Translator, currency: str, row: Mapping[str, Any]
+) -> str:
+    kind = Kind(row["kind"]) if column.kind is Kind.PER_ROW else column.kind
     if value is None:
         return "–"
     if column.labels is not None and value in column.labels:
@@ -113,7 +118,7 @@ def _display(value: Any, column: Column, t: Translator, currency: str) -> str:
     if kind is Kind.RATE:
         return t.percent(float(value))
     if kind is Kind.INT:
-        return t.number(int(value))
+        return t.number(round(value))
     if kind is Kind.DATE and isinstance(value, dt.date):
         return t.date(value)
     return str(value)
@@ -163,7 +168,7 @@ def _tables(result: Result, t: Translator, width: int | None) -> str:
             rich_table.add_column(t.gettext(column.header), justify="left" if left else "right")
         for row in table.rows:
             rich_table.add_row(
-                *(_display(row.get(c.key), c, t, result.currency) for c in table.columns)
+                *(_display(row.get(c.key), c, t, result.currency, row) for c in table.columns)
             )
         console.print(rich_table)
     for warning in result.warnings:

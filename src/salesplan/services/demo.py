@@ -17,6 +17,7 @@ from salesplan.config import Settings
 from salesplan.demo import DemoDataset, generate
 from salesplan.domain.records import RecordKind
 from salesplan.errors import ConfigError
+from salesplan.services.baseline import BaselineReport, compute_baseline
 from salesplan.services.overview import Overview, workspace_overview
 from salesplan.services.progress import Progress, SilentProgress
 from salesplan.services.store import open_store
@@ -111,6 +112,7 @@ def _write_truth(workspace: Path, dataset: DemoDataset) -> list[Path]:
 class DemoReport:
     loaded: DemoLoadResult
     overview: Overview
+    baseline: BaselineReport
 
 
 def prepare_demo_workspace(workspace: Path) -> None:
@@ -144,4 +146,6 @@ def run_demo(
     if settings.database_url is None:
         prepare_demo_workspace(settings.workspace)
     loaded = load_demo_data(settings, size="small", seed=seed, as_of=as_of, progress=progress)
-    return DemoReport(loaded, workspace_overview(settings))
+    return DemoReport(
+        loaded, workspace_overview(settings), compute_baseline(settings, period="last-12m")
+    )

@@ -1,0 +1,95 @@
+"""Stage-to-stage conversion and time in stage, from stage events.
+
+For each open stage s, among deals that entered s during [start, end):
+- advanced: the deal later entered any stage with a higher code (including won);
+- died: the deal's last event is s followed by a lost stage (lost while at s);
+- unresolved: still sitting at s (open), excluded from the rate and reported.
+conversion(s) = advanced ÷ (advanced + died), with a Wilson interval.
+Time in stage = days from entering s to the next event, for deals that advanced (median, p75).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from salesplan.analytics.rates import Rate, rate
+from salesplan.domain.stages import StageList
+
+
+@dataclass(frozen=True, slots=True)
+class StageConversion:
+    stage: str
+    stage_code: int
+    entered: int
+    advanced: int
+    died: int
+    unresolved: int
+    conversion: Rate
+    median_days_in_stage: float | None
+    p75_days_in_stage: float | None
+
+
+def stage_conversion(
+    events: pl.DataFrame, stages: StageList, start: dt.date, end: dt.date
+) -> list[StageConversion]:
+    """Conversion out of each open stage for deals that entered it in [start, end)."""
+    lost_codes = [s.code for s in stages.stages if s.status.value == "lost"]
+    ordered = events.sort("opportunity_id", "entered_at").with_columns(
+        pl.col("stage_code").shift(-1).over("opportunity_id").alias("next_code"),
+        pl.col("entered_at").shift(-1).over("opportunity_id").alias("next_at"),
+    )
+    window = ordered.filter(
+        (pl.col("entered_at") >= dt.datetime.combine(start, dt.time()))
+        & (pl.col("entered_at") < dt.datetime.combine(end, dt.time()))
+    )
+    results = []
+    for stage in stages.open_stages:
+        at = window.filter(pl.col("stage_code") == stage.code)
+        advanced_ids = _advanced(ordered, stage.code, lost_codes)
+        at = at.with_columns(pl.col("opportunity_id").is_in(advanced_ids.implode()).alias("advanced"))
+        died = at.filter(~pl.col("advanced") & pl.col("next_code").is_in(lost_codes)).height
+        advanced = int(at["advanced"].sum())
+        unresolved = at.height - advanced - died
+        moved = at.filter(pl.col("advanced") & pl.col("next_at").is_not_null())
+        days = (moved["next_at"] - moved["entered_at"]).dt.total_seconds() / 86_400
+        results.append(
+            StageConversion(
+                stage=stage.key,
+                stage_code=stage.code,
+                entered=at.height,
+                advanced=advanced,
+                died=died,
+                unresolved=unresolved,
+                conversion=rate(advanced, advanced + died),
+                median_days_in_stage=_q(days, 0.5),
+                p75_days_in_stage=_q(days, 0.75),
+            )
+        )
+    return results
+
+
+def _advanced(ordered: pl.DataFrame, code: int, lost_codes: Sequence[int]) -> pl.Series:
+    """Ids of deals with an event at a higher, non-lost stage after entering `code`."""
+    entered = (
+        ordered.filter(pl.col("stage_code") == code)
+        .group_by("opportunity_id")
+        .agg(pl.col("entered_at").min().alias("at"))
+    )
+    later = ordered.join(entered, on="opportunity_id").filter(
+        (pl.col("entered_at") > pl.col("at"))
+        & (pl.col("stage_code") > code)
+        & ~pl.col("stage_code").is_in(list(lost_codes))
+    )
+    return later["opportunity_id"].unique()
+
+
+def _q(values: pl.Series, q: float) -> float | None:
+    clean = values.drop_nulls()
+    if clean.len() == 0:
+        return None
+    result = clean.quantile(q, interpolation="linear")
+    return None if result is None else float(result)
