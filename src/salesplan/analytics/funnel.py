@@ -50,7 +50,9 @@ def stage_conversion(
     for stage in stages.open_stages:
         at = window.filter(pl.col("stage_code") == stage.code)
         advanced_ids = _advanced(ordered, stage.code, lost_codes)
-        at = at.with_columns(pl.col("opportunity_id").is_in(advanced_ids.implode()).alias("advanced"))
+        at = at.with_columns(
+            pl.col("opportunity_id").is_in(advanced_ids.implode()).alias("advanced")
+        )
         died = at.filter(~pl.col("advanced") & pl.col("next_code").is_in(lost_codes)).height
         advanced = int(at["advanced"].sum())
         unresolved = at.height - advanced - died

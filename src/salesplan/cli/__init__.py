@@ -20,6 +20,7 @@ from salesplan.cli import (  # noqa: F401
     commands_baseline,
     commands_db,
     commands_demo,
+    commands_import,
 )
 from salesplan.cli.app import app, current_locale, reset_state
 from salesplan.errors import SalesplanError
