@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from salesplan.demo.catalog import FxTable
-from salesplan.demo.names import company_names, pick
+from salesplan.demo.names import company_names, pick, serial_ids
 from salesplan.demo.params import DemoParams
 from salesplan.demo.sampling import weighted_choice
 from salesplan.demo.timeline import BoolArray, IntArray, Timeline, date_series
@@ -35,7 +35,8 @@ class Countries:
     def of(cls, params: DemoParams) -> Countries:
         rows = [(c.code, c.currency, i, c.weight) for i, r in enumerate(params.regions)
                 for c in r.countries]  # fmt: skip
-        return cls(*(tuple(col) for col in zip(*rows, strict=True)))  # type: ignore[arg-type]
+        codes, currencies, regions, weights = zip(*rows, strict=True)
+        return cls(codes, currencies, regions, weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def build_accounts(
 
 
 def account_ids(n: int) -> pl.Series:
-    return "ACC-" + pl.Series("id", np.arange(1, n + 1)).cast(pl.String).str.zfill(7)
+    return serial_ids("ACC-", n, 7)
 
 
 def accounts_frame(

@@ -15,7 +15,7 @@ import polars as pl
 
 from salesplan.demo.deals import Deals
 from salesplan.demo.leads import Leads
-from salesplan.demo.names import pick
+from salesplan.demo.names import pick, serial_ids
 from salesplan.demo.params import DemoParams
 from salesplan.demo.sampling import draw_by_row
 from salesplan.demo.team import Team
@@ -83,6 +83,80 @@ def _expected(params: DemoParams, deals: Deals, leads: Leads, customer_days: flo
     return stage_rate + len(leads.created) * params.activities_per_lead + csm
 
 
+def _deal_part(
+    params: DemoParams,
+    timeline: Timeline,
+    team: Team,
+    deals: Deals,
+    scale: float,
+    rng: np.random.Generator,
+) -> tuple[_Part, IntArray]:
+    """Activities after each stage entry, before the deal's next step; and each deal's last
+    activity day (-1 when none)."""
+    n = len(deals)
+    cutoff = timeline.cutoff
+    nxt = np.hstack([deals.entered[:, 1:], np.full((n, 1), np.nan)])
+    nxt = np.where(np.isnan(nxt), deals.close_t[:, None], nxt)
+    rows, cols = np.nonzero(deals.entered < cutoff)
+    count = rng.poisson(np.asarray(params.activities_per_stage)[cols] * scale)
+    d = np.repeat(rows, count)
+    c = np.repeat(cols, count)
+    t = deals.entered[d, c] + rng.exponential(DELAY_DAYS, len(d))
+    owner = deals.owner[d]
+    keep = (t < nxt[d, c]) & (t < cutoff) & (np.floor(t) <= team.person_end[owner])
+    d, c, t, owner = d[keep], c[keep], t[keep], owner[keep]
+    weights = np.asarray(STAGE_TYPE_WEIGHTS)
+    kind = draw_by_row(rng, weights, np.minimum(c, len(weights) - 1))
+    none = np.full(len(d), -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, d, np.floor(t).astype(np.int64))
+    return _Part(t, kind, owner, d, none, deals.account[d], deals.region[d]), last
+
+
+def _lead_part(
+    params: DemoParams,
+    timeline: Timeline,
+    team: Team,
+    leads: Leads,
+    scale: float,
+    rng: np.random.Generator,
+) -> _Part:
+    """A few SDR/BDR touches between a lead's arrival and its last working day."""
+    per_lead = rng.poisson(params.activities_per_lead * scale, len(leads.created))
+    li = np.repeat(np.arange(len(leads.created)), per_lead)
+    span = leads.last_day[li] - leads.created[li] + 1
+    t = np.asarray(leads.created[li] + rng.random(len(li)) * span, dtype=np.float64)
+    owner = leads.owner[li]
+    keep = (t < timeline.cutoff) & (np.floor(t) <= team.person_end[owner])
+    li, t, owner = li[keep], t[keep], owner[keep]
+    kind = draw_by_row(rng, [LEAD_TYPE_WEIGHTS], np.zeros(len(li), dtype=np.int64))
+    none = np.full(len(li), -1, dtype=np.int64)
+    return _Part(t, kind, owner, none, li, none, leads.region[li])
+
+
+def _csm_part(
+    params: DemoParams,
+    team: Team,
+    since: IntArray,
+    until: IntArray,
+    region: IntArray,
+    scale: float,
+    rng: np.random.Generator,
+) -> _Part:
+    """Customer-success check-ins while an account is a customer (until churn or as_of)."""
+    acc = np.flatnonzero(since >= 0)
+    days = (until - since)[acc]
+    per_acc = rng.poisson(days / CSM_PERIOD_DAYS * params.csm_touches_per_quarter * scale)
+    ai = np.repeat(acc, per_acc)
+    t = np.asarray(since[ai] + rng.random(len(ai)) * (until - since)[ai], dtype=np.float64)
+    reg = region[ai]
+    day = np.floor(t).astype(np.int64)
+    owner = team.pick(("csm",), reg, day, rng) if len(ai) else np.zeros(0, dtype=np.int64)
+    kind = draw_by_row(rng, [CSM_TYPE_WEIGHTS], np.zeros(len(ai), dtype=np.int64))
+    none = np.full(len(ai), -1, dtype=np.int64)
+    return _Part(t, kind, owner, none, none, ai, reg)
+
+
 def build_activities(
     params: DemoParams,
     timeline: Timeline,
@@ -95,72 +169,31 @@ def build_activities(
     ids: tuple[pl.Series, pl.Series, pl.Series, pl.Series],
     rng: np.random.Generator,
 ) -> tuple[pl.DataFrame, IntArray]:
-    """The `activity` frame and each deal's last activity day (-1 when none)."""
+    """The `activity` frame (id order = time order) and each deal's last activity day."""
     opp_ids, lead_ids, account_ids, person_ids = ids
-    cutoff = timeline.cutoff
     is_customer = customer_since >= 0
     customer_days = float(np.where(is_customer, customer_until - customer_since, 0).sum())
     expected = _expected(params, deals, leads, customer_days)
     scale = min(1.0, 0.95 * params.activity_cap / max(expected, 1.0))
-    n, k = deals.entered.shape
-    none = np.zeros(0, dtype=np.int64)
-
-    # deal activities after each stage entry, before the next step
-    nxt = np.hstack([deals.entered[:, 1:], np.full((n, 1), np.nan)])
-    nxt = np.where(np.isnan(nxt), deals.close_t[:, None], nxt)
-    d_rows, d_cols = np.nonzero(deals.entered < cutoff)
-    lam = np.asarray(params.activities_per_stage)[d_cols] * scale
-    count = rng.poisson(lam)
-    d = np.repeat(d_rows, count)
-    c = np.repeat(d_cols, count)
-    t = deals.entered[d, c] + rng.exponential(DELAY_DAYS, len(d))
-    owner = deals.owner[d]
-    keep = (t < nxt[d, c]) & (t < cutoff) & (np.floor(t) <= team.person_end[owner])
-    d, c, t, owner = d[keep], c[keep], t[keep], owner[keep]
-    weights = np.asarray(STAGE_TYPE_WEIGHTS)
-    deal_part = _Part(t, draw_by_row(rng, weights, np.minimum(c, len(weights) - 1)), owner, d,
-                      np.full(len(d), -1), deals.account[d], deals.region[d])  # fmt: skip
-    last = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last, d, np.floor(t).astype(np.int64))
-
-    # lead touches between arrival and the lead's last working day
-    per_lead = rng.poisson(params.activities_per_lead * scale, len(leads.created))
-    li = np.repeat(np.arange(len(leads.created)), per_lead)
-    span = leads.last_day[li] - leads.created[li] + 1
-    t = leads.created[li] + rng.random(len(li)) * span
-    owner = leads.owner[li]
-    keep = (t < cutoff) & (np.floor(t) <= team.person_end[owner])
-    li, t, owner = li[keep], t[keep], owner[keep]
-    lead_part = _Part(t, draw_by_row(rng, np.asarray([LEAD_TYPE_WEIGHTS]), np.zeros(len(li), np.int64)),
-                      owner, np.full(len(li), -1), li, np.full(len(li), -1),
-                      leads.region[li])  # fmt: skip
-
-    # customer-success check-ins
-    acc = np.flatnonzero(is_customer)
-    days = (customer_until - customer_since)[acc]
-    per_acc = rng.poisson(days / CSM_PERIOD_DAYS * params.csm_touches_per_quarter * scale)
-    ai = np.repeat(acc, per_acc)
-    t = customer_since[ai] + rng.random(len(ai)) * (customer_until - customer_since)[ai]
-    region = customer_region[ai]
-    owner = team.pick(("csm",), region, np.floor(t).astype(np.int64), rng) if len(ai) else none
-    csm_part = _Part(t, draw_by_row(rng, np.asarray([CSM_TYPE_WEIGHTS]), np.zeros(len(ai), np.int64)),
-                     owner, np.full(len(ai), -1), np.full(len(ai), -1), ai, region)  # fmt: skip
-
-    parts = (deal_part, lead_part, csm_part)
+    deal_part, last = _deal_part(params, timeline, team, deals, scale, rng)
+    parts = (
+        deal_part,
+        _lead_part(params, timeline, team, leads, scale, rng),
+        _csm_part(params, team, customer_since, customer_until, customer_region, scale, rng),
+    )
     t = np.concatenate([p.t for p in parts])
     order = np.argsort(t, kind="stable")
+    t = t[order]
 
     def cat(name: str) -> IntArray:
         return np.asarray(np.concatenate([getattr(p, name) for p in parts])[order], np.int64)
 
-    t = t[order]
     kind, opp, lead, account = cat("type"), cat("opportunity"), cat("lead"), cat("account")
     offsets = np.asarray([r.utc_offset_hours for r in params.regions])[cat("region")]
-    outcome = draw_by_row(rng, np.asarray(OUTCOME_WEIGHTS), kind)
-    total = len(t)
+    outcome = draw_by_row(rng, OUTCOME_WEIGHTS, kind)
     frame = pl.DataFrame(
         {
-            "id": "ACT-" + pl.Series(np.arange(1, total + 1)).cast(pl.String).str.zfill(8),
+            "id": serial_ids("ACT-", len(t), 8),
             "type": pick(TYPES, kind),
             "occurred_at": timestamp_series("occurred_at", t, offsets),
             "owner_id": person_ids.gather(cat("owner")),

@@ -33,7 +33,7 @@ def products_frame(params: DemoParams) -> pl.DataFrame:
 
 @dataclass(frozen=True, slots=True)
 class FxTable:
-    """Monthly rates: `rates[c, m]` is CNY per unit of `currencies[c]` in month `first_month + m`."""
+    """Monthly rates: `rates[c, m]` = CNY per unit of `currencies[c]` in month first_month + m."""
 
     currencies: tuple[str, ...]
     first_month: int

@@ -25,7 +25,7 @@ def person_currency(params: DemoParams, team: Team) -> list[str]:
 
 def _to_minor(cny: np.ndarray, rate: np.ndarray, step: float) -> IntArray:
     """CNY → person currency, rounded to `step` whole units, as minor units."""
-    return (np.round(cny / rate / step) * step * 100).astype(np.int64)
+    return np.asarray(np.round(cny / rate / step) * step * 100, dtype=np.int64)
 
 
 def annual_costs(

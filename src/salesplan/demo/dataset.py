@@ -27,7 +27,12 @@ class DemoDataset:
     truth: pl.DataFrame
     """segment, stage, stage_code, true_win_probability (0-1)."""
     opportunity_truth: pl.DataFrame
-    """opportunity_id, true_win_probability (0-1), future_status (won/lost), future_close_on."""
+    """Open deals at as_of: opportunity_id, true_win_probability (0-1), future_status
+    (won/lost, as the simulation continues past as_of), future_close_on."""
+    truth_by_type: pl.DataFrame
+    """segment, type, stage, stage_code, true_win_probability: `truth` per deal type."""
+    rep_truth: pl.DataFrame
+    """team_member_id, skill_log_odds, win_odds_multiplier: each person's latent skill."""
     params: DemoParams
     as_of: dt.date
     seed: int

@@ -55,6 +55,9 @@ class Deals:
     final: IntArray
     won: BoolArray
     close_t: FloatArray
+    stall: IntArray
+    stretch: FloatArray
+    extra: FloatArray
 
     def __len__(self) -> int:
         return len(self.account)
@@ -65,6 +68,13 @@ class Deals:
 
     def take(self, idx: IntArray) -> Deals:
         return Deals(*(getattr(self, f.name)[idx] for f in fields(self)))
+
+    def funnel(self, idx: IntArray) -> FunnelResult:
+        """The stage-walk part of the deals at `idx`."""
+        return FunnelResult(
+            self.entered[idx], self.p[idx], self.final[idx], self.won[idx], self.close_t[idx],
+            self.stall[idx], self.stretch[idx], self.extra[idx],
+        )  # fmt: skip
 
 
 def ramp_shift(params: DemoParams, team: Team, owner: IntArray, day: FloatArray) -> FloatArray:
@@ -129,7 +139,8 @@ def _build(
     return Deals(
         account, segment, region, np.full(n, deal_type, dtype=np.int64), source, promotion,
         discount, product, owner, amount_cny * kind.amount_factor, t0, start, shift,
-        result.entered, result.p, result.final, result.won, result.close_t,
+        result.entered, result.p, result.final, result.won, result.close_t, result.stall,
+        result.stretch, result.extra,
     )  # fmt: skip
 
 

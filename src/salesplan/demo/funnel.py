@@ -34,6 +34,12 @@ class FunnelResult:
     won: BoolArray
     close_t: FloatArray
     """Instant the deal is won or lost; may lie after as_of (then it is open at as_of)."""
+    stall: IntArray
+    """Open-stage index where the deal stalls, -1 if it does not (latent)."""
+    stretch: FloatArray
+    """Dwell multiplier at the stall stage (1.0 without a stall; latent)."""
+    extra: FloatArray
+    """Extra days at the stall stage of a forgotten ("zombie") deal, else 0 (latent)."""
 
 
 def logit(p: FloatArray) -> FloatArray:
@@ -70,32 +76,32 @@ def simulate(
     z = z + np.where(at_stall, np.log(params.stall_odds), 0.0)
     p = 1.0 / (1.0 + np.exp(-z))
     p[stages[None, :] < start[:, None]] = 1.0
-    lo, hi = params.stall_dwell
-    stretch = np.where(at_stall, rng.uniform(lo, hi, (n, k)), 1.0)
+    stretch = np.where(stalled, rng.uniform(*params.stall_dwell, n), 1.0)
+    zombie = stalled & (rng.random(n) < params.zombie_share)
+    extra = np.where(zombie, rng.uniform(*params.zombie_days, n), 0.0)
     shape = params.dwell_shape
-    dwell = rng.gamma(shape, 1.0, (n, k)) * (mean_dwell(params)[segment] / shape) * stretch
+    dwell = rng.gamma(shape, 1.0, (n, k)) * (mean_dwell(params)[segment] / shape)
+    dwell = np.where(at_stall, dwell * stretch[:, None] + extra[:, None], dwell)
     dwell = np.maximum(dwell, MIN_DWELL_DAYS)
     advance = rng.random((n, k)) < p
 
     entered = np.full((n, k), np.nan)
     final = np.full(n, k - 1, dtype=np.int64)
-    won = np.zeros(n, dtype=bool)
     close_t = np.zeros(n)
     alive = np.ones(n, dtype=bool)
     t = t0.copy()
     for j in range(k):
         here = alive & (start <= j)
         entered[here, j] = t[here]
+        t[here] += dwell[here, j]
         lost = here & ~advance[:, j]
-        close_t[lost] = t[lost] + dwell[lost, j] * params.loss_dwell_factor
+        close_t[lost] = t[lost]
         final[lost] = j
         alive &= ~lost
-        moving = here & advance[:, j]
-        t[moving] += dwell[moving, j]
-    won[alive] = True
-    close_t[alive] = t[alive]
+    won = alive
+    close_t[won] = t[won]
     close_t = _quarter_end_timing(params, close_t, won, rng)
-    return FunnelResult(entered, p, final, won, close_t)
+    return FunnelResult(entered, p, final, won, close_t, stall, stretch, extra)
 
 
 def _quarter_end_timing(
@@ -129,3 +135,59 @@ def reach_probability(p: FloatArray, start: IntArray) -> FloatArray:
     prefix = np.cumprod(np.hstack([np.ones((len(p), 1)), p[:, :-1]]), axis=1)
     stages = np.arange(k)
     return np.where(stages[None, :] >= start[:, None], prefix, 0.0)
+
+
+def _erlang_cdf(x: FloatArray, shape: int, scale: FloatArray) -> FloatArray:
+    """P(G <= x) for G ~ Gamma(shape, scale) with integer shape (0 for x <= 0)."""
+    y = np.maximum(x, 0.0) / scale
+    term = np.ones_like(y)
+    tail = np.ones_like(y)
+    for i in range(1, shape):
+        term = term * y / i
+        tail = tail + term
+    return np.asarray(np.where(x > 0, 1.0 - np.exp(-y) * tail, 0.0), dtype=np.float64)
+
+
+def open_win_probability(
+    params: DemoParams,
+    result: FunnelResult,
+    segment: IntArray,
+    current: IntArray,
+    cutoff: float,
+) -> FloatArray:
+    """P(win | latent attributes, in stage `current` and still open at `cutoff`), per deal.
+
+    The wait alone says nothing (advancing and losing take the same dwell), except through
+    quarter-end timing: a win naturally due earlier this quarter may be waiting for its last
+    two weeks (share h), and a loss due in a quarter's last month may be declared in the next
+    (share l). With X the natural exit, F its CDF (Erlang, stretched at a stall), A = P(X >= T):
+        P(open | advance) = A + [last stage] h · f_w · P(X in this quarter's months 1-2, X < T)
+        P(open | lose)    = A + l · (f_l · P(X in last quarter's month 3) + P(X in month 3, X < T))
+    where f_w, f_l are the shares of the pushed windows after T; Bayes then weighs p_current.
+    """
+    rows = np.arange(len(current))
+    k = params.open_stage_count
+    e = result.entered[rows, current]
+    p = result.p[rows, current]
+    rest = win_from_stage(np.hstack([result.p, np.ones((len(rows), 1))]))[rows, current + 1]
+    at_stall = result.stall == current
+    stretch = np.where(at_stall, result.stretch, 1.0)
+    extra = np.where(at_stall, result.extra, 0.0)
+    scale = mean_dwell(params)[segment, current] / params.dwell_shape * stretch
+
+    def cdf(t: float) -> FloatArray:
+        """P(X < t) for the natural exit X = e + D."""
+        return _erlang_cdf(t - e - extra, params.dwell_shape, scale)
+
+    m = int(month_index(np.array([cutoff - 1.0]))[0])
+    qs, m3, qe, prev_m3 = (float(month_start(np.array([m - m % 3 + d]))[0]) for d in (0, 2, 3, -1))
+    survive = 1.0 - cdf(cutoff)
+    f_w = min(max((qe - 0.02 - cutoff) / 13.9, 0.0), 1.0)
+    early = np.maximum(cdf(min(cutoff, m3)) - cdf(qs), 0.0)
+    pushed_win = np.where(current == k - 1, params.hockey_stick_share * f_w * early, 0.0)
+    f_l = min(max((qs + 10.0 - cutoff) / 10.0, 0.0), 1.0)
+    late = f_l * (cdf(qs) - cdf(prev_m3)) + (cdf(cutoff) - cdf(m3) if cutoff > m3 else 0.0)
+    pushed_loss = params.late_loss_share * late
+    advance = p * (survive + pushed_win)
+    lose = (1.0 - p) * (survive + pushed_loss)
+    return np.asarray(advance / (advance + lose) * rest, dtype=np.float64)

@@ -27,10 +27,17 @@ from salesplan.demo.opportunities import (
 from salesplan.demo.params import DemoParams, SizeName, default_params
 from salesplan.demo.team import build_team, person_ids
 from salesplan.demo.timeline import Timeline
-from salesplan.demo.truth import opportunity_truth_frame, truth_frame
+from salesplan.demo.truth import (
+    opportunity_truth_frame,
+    rep_truth_frame,
+    truth_by_type_frame,
+    truth_frame,
+)
 from salesplan.domain.records import RecordKind
 from salesplan.domain.stages import DEFAULT_STAGES
 
+MIN_YEAR = 1980
+"""Dates are epoch days and -1 means "none", so history (and hires before it) must be > 1970."""
 _PARTS = (
     "fx", "team", "accounts", "new_deals", "renewals", "expansions", "snapshot",
     "opportunities", "leads", "activities", "compensation", "names",
@@ -49,6 +56,8 @@ def generate(
     stages = DEFAULT_STAGES
     if len(stages.open_stages) != params.open_stage_count:
         raise ValueError("segment stage parameters must match the stage list's open stages")
+    if as_of.year < MIN_YEAR:
+        raise ValueError(f"as_of must be in {MIN_YEAR} or later (epoch-day arithmetic)")
     timeline = Timeline.ending(as_of, params.history_months)
     rngs = dict(zip(_PARTS, np.random.default_rng(seed).spawn(len(_PARTS)), strict=True))
 
@@ -80,7 +89,8 @@ def generate(
     people = person_ids(len(team.person_seat))
     acc_ids = account_ids(len(accounts))
     truth = truth_frame(params, stages, deals)
-    opportunity_truth = opportunity_truth_frame(deals, snap, opp_ids)
+    truth_by_type = truth_by_type_frame(params, stages, deals)
+    opportunity_truth = opportunity_truth_frame(params, deals, snap, opp_ids, timeline.cutoff)
     events = stage_events_frame(stages, deals, snap, opp_ids, timeline)
     until = np.where(customers.churned >= 0, customers.churned, timeline.end_day)
     leads = build_leads(params, timeline, team, accounts, deals, opp_ids, people, rngs["leads"])
@@ -114,6 +124,8 @@ def generate(
         stages=stages,
         truth=truth,
         opportunity_truth=opportunity_truth,
+        truth_by_type=truth_by_type,
+        rep_truth=rep_truth_frame(team, people),
         params=params,
         as_of=as_of,
         seed=seed,

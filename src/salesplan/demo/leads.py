@@ -15,7 +15,7 @@ import polars as pl
 
 from salesplan.demo.accounts import Accounts
 from salesplan.demo.deals import NEW, Deals
-from salesplan.demo.names import pick
+from salesplan.demo.names import pick, serial_ids
 from salesplan.demo.params import DemoParams
 from salesplan.demo.team import Team
 from salesplan.demo.timeline import (
@@ -23,6 +23,7 @@ from salesplan.demo.timeline import (
     Timeline,
     creation_weights,
     date_series,
+    sample_days,
     with_nulls,
 )
 from salesplan.domain.records import RecordKind, conform
@@ -91,10 +92,7 @@ def build_leads(
     for is_lunar, weights in ((False, params.month_weights), (True, params.lunar_month_weights)):
         rows = np.flatnonzero(lunar == is_lunar)
         w = creation_weights(timeline, weights, params.weekday_weights, params.annual_growth)
-        cdf = np.cumsum(w)
-        created_o[rows] = timeline.start_day + np.minimum(
-            np.searchsorted(cdf / cdf[-1], rng.random(len(rows)), side="right"), len(w) - 1
-        )
+        created_o[rows] = sample_days(rng, len(rows), w, timeline.start_day)
     mql_rate = np.asarray([s.mql_rate for s in params.sources])[source_o]
     worked = rng.random(n_o) >= params.unworked_lead_share
     reach_mql = worked & (rng.random(n_o) < mql_rate)
@@ -139,7 +137,7 @@ def build_leads(
     n = n_c + n_o
     frame = pl.DataFrame(
         {
-            "id": "LEAD-" + pl.Series(np.arange(1, n + 1)).cast(pl.String).str.zfill(7),
+            "id": serial_ids("LEAD-", n, 7),
             "created_on": date_series("created_on", o(created)),
             "source": pick(tuple(s.key for s in params.sources), o(source)),
             "status": pick(("new", "mql", "sql", "converted", "disqualified"), o(status)),

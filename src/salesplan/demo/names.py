@@ -22,7 +22,8 @@ ZH_GIVEN: tuple[tuple[str, str], ...] = (
     ("强", "qiang"), ("洋", "yang"), ("艳", "yan"), ("勇", "yong"), ("军", "jun"), ("杰", "jie"),
     ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("霞", "xia"), ("平", "ping"), ("刚", "gang"),
     ("佳怡", "jiayi"), ("子涵", "zihan"), ("浩然", "haoran"), ("欣怡", "xinyi"), ("宇航", "yuhang"),
-    ("思远", "siyuan"), ("雨桐", "yutong"), ("俊杰", "junjie"), ("晓东", "xiaodong"), ("丽华", "lihua"),
+    ("思远", "siyuan"), ("雨桐", "yutong"), ("俊杰", "junjie"), ("晓东", "xiaodong"),
+    ("丽华", "lihua"),
 )  # fmt: skip
 EN_FIRST: tuple[str, ...] = (
     "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
@@ -75,8 +76,15 @@ NEXT_STEPS_EN: tuple[str, ...] = (
     "Run product demo", "Send proposal", "Negotiate contract terms",
 )  # fmt: skip
 NEXT_STEPS_ZH: tuple[str, ...] = (
-    "预约初次沟通", "确认预算与时间表", "梳理决策链", "安排产品演示", "发送报价方案", "合同条款谈判",
+    "预约初次沟通", "确认预算与时间表", "梳理决策链",
+    "安排产品演示", "发送报价方案", "合同条款谈判",
 )  # fmt: skip
+
+
+def serial_ids(prefix: str, n: int, width: int) -> pl.Series:
+    """`prefix` + 1-based serial number zero-padded to `width` digits: OPP-0000001, ..."""
+    number = pl.int_range(1, n + 1, dtype=pl.Int64).cast(pl.String).str.zfill(width)
+    return pl.select(pl.format(prefix + "{}", number).alias("id")).to_series()
 
 
 def pick(words: tuple[str, ...], idx: IntArray) -> pl.Series:

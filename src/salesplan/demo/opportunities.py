@@ -16,7 +16,7 @@ from salesplan.demo.accounts import Accounts
 from salesplan.demo.catalog import FxTable
 from salesplan.demo.deals import Deals
 from salesplan.demo.funnel import mean_dwell
-from salesplan.demo.names import NEXT_STEPS_EN, NEXT_STEPS_ZH, pick
+from salesplan.demo.names import NEXT_STEPS_EN, NEXT_STEPS_ZH, pick, serial_ids
 from salesplan.demo.params import DemoParams
 from salesplan.demo.sampling import draw_by_row, weighted_choice
 from salesplan.demo.timeline import (
@@ -56,7 +56,7 @@ class Snapshot:
 
 
 def opportunity_ids(n: int) -> pl.Series:
-    return "OPP-" + pl.Series("id", np.arange(1, n + 1)).cast(pl.String).str.zfill(7)
+    return serial_ids("OPP-", n, 7)
 
 
 def _whole_units(x: FloatArray) -> IntArray:
@@ -73,14 +73,15 @@ def build_snapshot(
     timeline: Timeline,
     rng: np.random.Generator,
 ) -> Snapshot:
-    n, k = deals.entered.shape
+    n = len(deals)
     cutoff = timeline.cutoff
     closed = deals.close_t < cutoff
     reached = (deals.entered < cutoff).sum(axis=1)
     current = np.where(closed, deals.final, deals.start + reached - 1)
     dwell = mean_dwell(params)
     remaining = np.cumsum(dwell[:, ::-1], axis=1)[:, ::-1][deals.segment]
-    optimism = rng.uniform(*params.close_date_optimism, n)
+    opt_lo, opt_hi = params.close_date_optimism
+    optimism = rng.uniform(opt_lo, opt_hi, n)
     stated = np.floor(deals.entered + optimism[:, None] * remaining)
     now_stated = stated[np.arange(n), current]
     lo, hi = params.close_date_push_days
@@ -146,7 +147,10 @@ def opportunities_frame(
     won = snap.closed & deals.won
     opens = stages.open_stages
     keys = [s.key for s in opens] + [stages.won_key, stages.lost_key]
-    codes = [s.code for s in opens] + [stages.code_of(stages.won_key), stages.code_of(stages.lost_key)]
+    codes = [s.code for s in opens] + [
+        stages.code_of(stages.won_key),
+        stages.code_of(stages.lost_key),
+    ]
     probs = [s.default_probability for s in opens] + [
         stages.by_key(stages.won_key).default_probability,
         stages.by_key(stages.lost_key).default_probability,
@@ -159,18 +163,22 @@ def opportunities_frame(
     categories = (*category_by_stage, "closed", "omitted")
     category = np.where(snap.closed, k, snap.current)
     in_stage = timeline.cutoff - snap_entered(deals, snap.current)
-    stale = in_stage > 3 * mean_dwell(params)[deals.segment, snap.current]
+    stale = in_stage > np.maximum(3 * mean_dwell(params)[deals.segment, snap.current], 60.0)
     omit_p = np.where(stale, params.stale_omitted_share, params.omitted_share)
     category = np.where(open_ & (rng.random(n) < omit_p), k + 1, category)
     reason, competitor = _loss_reasons(params, deals, lost, rng)
     has_step = open_ & (rng.random(n) < params.next_step_share)
     overdue = rng.random(n) < params.next_step_overdue_share
     step_day = np.where(
-        overdue, timeline.end_day - rng.integers(1, 30, n), timeline.end_day + rng.integers(1, 22, n)
+        overdue,
+        timeline.end_day - rng.integers(1, 30, n),
+        timeline.end_day + rng.integers(1, 22, n),
     )
     mainland = np.asarray([r.mainland for r in params.regions])[deals.region]
     step_idx = np.minimum(snap.current, len(NEXT_STEPS_EN) - 1)
-    step_text = pick(NEXT_STEPS_ZH, step_idx).zip_with(pl.Series(mainland), pick(NEXT_STEPS_EN, step_idx))
+    step_text = pick(NEXT_STEPS_ZH, step_idx).zip_with(
+        pl.Series(mainland), pick(NEXT_STEPS_EN, step_idx)
+    )
     product_names = pick(tuple(p.name for p in params.products), deals.product)
     frame = pl.DataFrame(
         {
@@ -198,7 +206,9 @@ def opportunities_frame(
             "segment": pick(tuple(s.key for s in params.segments), deals.segment),
             "region": pick(tuple(r.key for r in params.regions), deals.region),
             "industry": pick(params.industries, accounts.industry[deals.account]),
-            "loss_reason": with_nulls(pick(params.loss_reasons, np.maximum(reason, 0)), reason >= 0),
+            "loss_reason": with_nulls(
+                pick(params.loss_reasons, np.maximum(reason, 0)), reason >= 0
+            ),
             "competitor": with_nulls(
                 pick(params.competitors, np.maximum(competitor, 0)), competitor >= 0
             ),
@@ -225,7 +235,7 @@ def stage_events_frame(
 ) -> pl.DataFrame:
     """One row per stage entered by as_of, in order per deal; closed deals end with their
     won/lost row. Amount and close date are as the CRM held them at that moment."""
-    n, k = deals.entered.shape
+    k = deals.entered.shape[1]
     close = np.where(snap.closed, deals.close_t, np.nan)
     times = np.hstack([deals.entered, close[:, None]])
     rows, cols = np.nonzero(times < timeline.cutoff)

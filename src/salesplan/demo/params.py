@@ -205,12 +205,6 @@ def _products() -> tuple[ProductParams, ...]:
     )
 
 
-LOSS_REASONS: tuple[str, ...] = (
-    "no_budget", "no_decision", "timing", "went_dark",
-    "missing_feature", "price", "lost_to_competitor", "champion_left",
-)  # fmt: skip
-
-
 @dataclass(frozen=True, slots=True)
 class DemoParams:
     """Everything configurable about the demo company; `default_params(size)` builds one."""
@@ -250,11 +244,14 @@ class DemoParams:
     deal_types: tuple[DealTypeParams, ...] = (
         DealTypeParams("new", 0, 1.0, 1.0, "new_business"),
         DealTypeParams("expansion", 1, 1.5, 0.35, "new_business"),
-        DealTypeParams("renewal", 4, 4.0, 1.0, "renewal"),
+        DealTypeParams("renewal", 3, 5.0, 1.0, "renewal"),
     )
     roles: tuple[RoleParams, ...] = field(default_factory=_roles)
     products: tuple[ProductParams, ...] = field(default_factory=_products)
-    loss_reasons: tuple[str, ...] = LOSS_REASONS
+    loss_reasons: tuple[str, ...] = (
+        "no_budget", "no_decision", "timing", "went_dark",
+        "missing_feature", "price", "lost_to_competitor", "champion_left",
+    )  # fmt: skip
     loss_reason_weights: tuple[tuple[float, ...], ...] = (
         (0.25, 0.15, 0.20, 0.30, 0.05, 0.02, 0.02, 0.01),
         (0.22, 0.15, 0.18, 0.25, 0.08, 0.05, 0.05, 0.02),
@@ -309,20 +306,24 @@ class DemoParams:
     """New-business deals per engaged account (some accounts are pitched more than once)."""
     prospect_account_share: float = 0.10
     """Extra accounts without any opportunity, relative to engaged accounts."""
-    dwell_shape: float = 2.0
-    """Gamma shape of a stage's dwell time (coefficient of variation 1/sqrt(shape))."""
-    loss_dwell_factor: float = 1.3
-    """Losses are declared this many times a normal dwell after entering the stage."""
+    dwell_shape: int = 2
+    """Erlang (integer gamma) shape of a stage's dwell time, coefficient of variation
+    1/sqrt(shape); integer so the truth can use the closed-form survival function. Advancing
+    and losing take the same time, so only quarter-end timing makes a wait informative."""
     stall_share: float = 0.07
     """Share of deals that stall in one (uniformly chosen) stage of their path."""
     stall_dwell: tuple[float, float] = (4.0, 10.0)
     """A stalled stage lasts this many times its normal dwell (uniform)."""
     stall_odds: float = 0.35
     """Odds multiplier of advancing out of the stalled stage."""
+    zombie_share: float = 0.30
+    """Share of stalled deals that are forgotten: their stalled stage lasts `zombie_days` more."""
+    zombie_days: tuple[float, float] = (180.0, 900.0)
+    """Extra days (uniform) a forgotten deal sits in its stalled stage; many are open at as_of."""
     hockey_stick_share: float = 0.35
     """Share of wins falling in the first two months of a quarter pushed to its last two weeks."""
     late_loss_share: float = 0.30
-    """Share of losses falling in a quarter's last month declared in the next one's first 10 days."""
+    """Share of losses in a quarter's last month declared in the next quarter's first 10 days."""
     close_date_optimism: tuple[float, float] = (0.45, 0.85)
     """Stated close date = stage entry + this fraction (uniform per deal) of the expected
     remaining days: reps are optimistic, so true closes slip past stated ones."""
@@ -337,7 +338,7 @@ class DemoParams:
     omitted_share: float = 0.03
     """Share of open deals in forecast category `omitted`."""
     stale_omitted_share: float = 0.40
-    """The same for open deals sitting in their stage over 3× its mean dwell."""
+    """The same for stale open deals: in their stage over 3× its mean dwell and 60 days."""
     next_step_share: float = 0.85
     """Share of open deals with a next step and a next-step date (the rest: hygiene gap)."""
     next_step_overdue_share: float = 0.20
@@ -364,11 +365,11 @@ class DemoParams:
     activity_cap: int = 5_000_000
     """Upper bound on activities; per-deal and per-lead means are scaled down to respect it."""
 
-    # --- money -------------------------------------------------------------------------------------
+    # --- money ---------------------------------------------------------------------------------
     plan_currency: str = "CNY"
     fx_base: tuple[tuple[str, float], ...] = (("USD", 7.10), ("EUR", 7.75), ("HKD", 0.91))
     """CNY per unit of currency at history start."""
-    fx_monthly_sigma: float = 0.006
+    fx_monthly_sigma: float = 0.004
     """Std-dev of the monthly log change of each rate (random walk)."""
 
     @property

@@ -16,9 +16,7 @@ def weighted_choice(rng: np.random.Generator, weights: Sequence[float], n: int) 
     return np.asarray(rng.choice(len(p), size=n, p=p / p.sum()), dtype=np.int64)
 
 
-def draw_by_row(
-    rng: np.random.Generator, weights: npt.ArrayLike, row: IntArray
-) -> IntArray:
+def draw_by_row(rng: np.random.Generator, weights: npt.ArrayLike, row: IntArray) -> IntArray:
     """One category per element, with weights `weights[row[i]]` (rows need not sum to 1).
 
     Loops over the few distinct rows instead of materialising an n × categories matrix, which
@@ -31,4 +29,4 @@ def draw_by_row(
     for r in np.unique(row):
         idx = np.flatnonzero(row == r)
         out[idx] = np.searchsorted(cdf[r], u[idx], side="right")
-    return np.minimum(out, w.shape[1] - 1)
+    return np.asarray(np.minimum(out, w.shape[1] - 1), dtype=np.int64)

@@ -10,13 +10,13 @@ current holder and ownership can be looked up per day without a loop over record
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 
 import numpy as np
 import polars as pl
 
-from salesplan.demo.names import person_names
+from salesplan.demo.names import person_names, serial_ids
 from salesplan.demo.params import DemoParams
 from salesplan.demo.timeline import BoolArray, FloatArray, IntArray, Timeline, date_series
 from salesplan.domain.records import RecordKind, conform
@@ -45,7 +45,7 @@ class Team:
     person_end: IntArray
     """Last employed epoch day, or STILL_EMPLOYED."""
     person_skill: FloatArray
-    """Log-odds added to every stage's advance odds of deals this person owns (0 for non-sellers)."""
+    """Log-odds added to each stage's advance odds of deals the person owns (0: non-sellers)."""
     person_ramp: IntArray
     """Ramp months."""
     person_manager: IntArray
@@ -145,7 +145,7 @@ class Team:
 
 
 def person_ids(n: int) -> pl.Series:
-    return "EMP-" + pl.Series("id", np.arange(1, n + 1)).cast(pl.String).str.zfill(5)
+    return serial_ids("EMP-", n, 5)
 
 
 def _largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -201,8 +201,9 @@ def build_team(params: DemoParams, timeline: Timeline, rng: np.random.Generator)
         covered = sorted(covered, key=lambda i: -params.regions[i].share)
         seats.append((role_keys.index(MANAGER), t, covered[0], timeline.start_day))
         counts = _largest_remainder(max(1, size - 1), [r.share for r in params.roles])
-        if counts[0] == 0:
-            counts[0] = 1
+        ae = role_keys.index("ae")
+        if counts[ae] == 0:  # every team needs a closer: owners fall back to AEs
+            counts[ae] = 1
         k = 0
         for role, count in enumerate(counts):
             initial = math.ceil(count * params.initial_seat_share)
@@ -218,23 +219,21 @@ def build_team(params: DemoParams, timeline: Timeline, rng: np.random.Generator)
     seat_arr = np.asarray(seats, dtype=np.int64)
     person_seat, person_start, person_end = _fill(params, timeline, seat_arr, rng)
     order = np.lexsort((person_seat, person_start))
-    person_seat, person_start, person_end = person_seat[order], person_start[order], person_end[order]
+    person_seat, person_start, person_end = (
+        person_seat[order],
+        person_start[order],
+        person_end[order],
+    )
     role = seat_arr[person_seat, 0]
-    partial = Team(
+    n = len(person_seat)
+    team = Team(
         role_keys, team_names, mainland, covers,
         seat_arr[:, 0], seat_arr[:, 1], seat_arr[:, 2], seat_arr[:, 3],
         person_seat, person_start, person_end,
-        np.zeros(len(person_seat)), np.zeros(len(person_seat), dtype=np.int64),
-        np.full(len(person_seat), -1, dtype=np.int64),
+        _skills(params, role, role_keys, rng), _ramps(params, role, role_keys, rng),
+        np.full(n, -1, dtype=np.int64),
     )  # fmt: skip
-    skill = _skills(params, role, role_keys, rng)
-    ramp = _ramps(params, role, role_keys, rng)
-    manager = _managers(partial, timeline, role_keys.index(MANAGER))
-    return Team(
-        role_keys, team_names, mainland, covers,
-        seat_arr[:, 0], seat_arr[:, 1], seat_arr[:, 2], seat_arr[:, 3],
-        person_seat, person_start, person_end, skill, ramp, manager,
-    )  # fmt: skip
+    return replace(team, person_manager=_managers(team, timeline, role_keys.index(MANAGER)))
 
 
 def _fill(

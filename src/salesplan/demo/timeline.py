@@ -112,7 +112,9 @@ def sample_days(rng: np.random.Generator, n: int, weights: FloatArray, first_day
     return np.minimum(idx, len(weights) - 1).astype(np.int64) + first_day
 
 
-def date_series(name: str, days: npt.NDArray[np.int64] | FloatArray, valid: BoolArray | None = None) -> pl.Series:
+def date_series(
+    name: str, days: npt.NDArray[np.int64] | FloatArray, valid: BoolArray | None = None
+) -> pl.Series:
     """Epoch days (floored) as a `pl.Date` series; rows where `valid` is False are null."""
     values = np.floor(days).astype(np.int32) if days.dtype.kind == "f" else days.astype(np.int32)
     series = pl.Series(name, values).cast(pl.Date)
