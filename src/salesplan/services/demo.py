@@ -101,11 +101,18 @@ def load_demo_data(
 def _write_truth(workspace: Path, dataset: DemoDataset) -> list[Path]:
     folder = workspace / TRUTH_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    stage_truth = folder / "stage_truth.parquet"
-    opportunity_truth = folder / "opportunity_truth.parquet"
-    dataset.truth.write_parquet(stage_truth)
-    dataset.opportunity_truth.write_parquet(opportunity_truth)
-    return [stage_truth, opportunity_truth]
+    written = {
+        "stage_truth": dataset.truth,
+        "opportunity_truth": dataset.opportunity_truth,
+        "stage_truth_by_type": dataset.truth_by_type,
+        "rep_truth": dataset.rep_truth,
+    }
+    paths = []
+    for name, frame in written.items():
+        path = folder / f"{name}.parquet"
+        frame.write_parquet(path)
+        paths.append(path)
+    return paths
 
 
 @dataclass(frozen=True, slots=True)
