@@ -7,6 +7,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 VENV := .venv
 RUN := $(UV) run --frozen --no-sync
+CODE := $(wildcard src tests benchmarks)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
@@ -38,14 +39,14 @@ test: env system-deps
 	$(RUN) pytest
 
 lint: env
-	$(RUN) ruff check src tests benchmarks
-	$(RUN) ruff format --check src tests benchmarks
+	$(RUN) ruff check $(CODE)
+	$(RUN) ruff format --check $(CODE)
 	$(RUN) mypy
 	$(RUN) lint-imports
 
 format: env
-	$(RUN) ruff format src tests benchmarks
-	$(RUN) ruff check --fix src tests benchmarks
+	$(RUN) ruff format $(CODE)
+	$(RUN) ruff check --fix $(CODE)
 
 bench: env
 	$(RUN) python -m benchmarks.run
