@@ -240,6 +240,34 @@ def test_baseline_json_contract_and_errors(
     assert sum(g["lost"] for g in doc["groups"]) == lost
     assert len(doc["seasonality"]["index"]) == 12
     assert sum(doc["seasonality"]["index"]) == pytest.approx(12.0)
+    # The sections beyond the first part, with their stable keys.
+    for key in ("leads", "activities", "retention", "losses", "reps", "trends", "segments",
+                "findings"):  # fmt: skip
+        assert key in doc, key
+    assert doc["leads"]["overall"]["leads"] == sum(s["leads"] for s in doc["leads"]["sources"])
+    assert sum(r["lost"] for r in doc["losses"]["reasons"]) == lost
+    assert doc["losses"]["reasons"][-1]["cumulative_share"] == pytest.approx(1.0)
+    assert sum(s["won"] for s in doc["segments"]) == won
+    ranks = sorted(s["icp_rank"] for s in doc["segments"])
+    assert ranks == list(range(1, len(ranks) + 1))
+    yoy = {t["metric"]: t for t in doc["trends"]["yoy"]}
+    assert yoy["win_rate"]["current"] == pytest.approx(overall["win_rate"]["rate"])
+    assert yoy["bookings"]["current"] == overall["bookings"]  # money stays a decimal string
+    assert all(f["message"] and f["kind"] in ("strength", "obstacle") for f in doc["findings"])
+    code, out, err = _run(capsys, "-q", "--workspace", str(ws), "--lang", "zh", "baseline")
+    assert code == 0, err
+    assert "现状诊断" in out
+    code, out, err = _run(
+        capsys, "-q", "--workspace", str(ws), "kpis", "--audience", "executive", "--format", "json"
+    )
+    assert code == 0, err
+    kpis = {k["id"]: k for k in json.loads(out)["kpis"]["kpis"]}
+    assert kpis["gross_margin"]["status"] == "needs_input" and kpis["gross_margin"]["needs"]
+    assert kpis["win_rate"]["status"] == "computed"
+    assert all("executive" in k["audience"] for k in kpis.values())
+    code, _, err = _run(capsys, "--workspace", str(ws), "kpis", "--audience", "boss")
+    assert code == 1
+    assert "boss" in err
     code, _, err = _run(capsys, "--workspace", str(ws), "baseline", "--by", "colour")
     assert code == 1
     assert "colour" in err

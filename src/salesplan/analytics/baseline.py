@@ -41,7 +41,8 @@ class GroupBaseline:
     created_minor: int
 
 
-def _mean_minor(total: int, n: int) -> int | None:
+def mean_minor(total: int, n: int) -> int | None:
+    """total ÷ n rounded half-even to a whole minor unit; None when n = 0."""
     if n == 0:
         return None
     return int((Decimal(total) / Decimal(n)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
@@ -122,7 +123,7 @@ def baseline_groups(
         bookings, closed_value = int(row["bookings"]), int(row["closed_value"])
         median = None
         if won_n and row["mid_low"] is not None and row["mid_high"] is not None:
-            median = _mean_minor(int(row["mid_low"]) + int(row["mid_high"]), 2)
+            median = mean_minor(int(row["mid_low"]) + int(row["mid_high"]), 2)
         results.append(
             GroupBaseline(
                 group={key: row[key] for key in keys},
@@ -134,7 +135,7 @@ def baseline_groups(
                 won=won_n,
                 lost=n - won_n,
                 bookings_minor=bookings,
-                avg_deal_minor=_mean_minor(bookings, won_n),
+                avg_deal_minor=mean_minor(bookings, won_n),
                 median_deal_minor=median,
                 cycle_median_days=row["cycle_p50"] if won_n else None,
                 cycle_p75_days=row["cycle_p75"] if won_n else None,

@@ -6,6 +6,10 @@ For each open stage s, among deals that entered s during [start, end):
 - unresolved: still sitting at s (open), excluded from the rate and reported.
 conversion(s) = advanced ÷ (advanced + died), with a Wilson interval.
 Time in stage = days from entering s to the next event, for deals that advanced (median, p75).
+
+A reopened deal (lost, then back in an open stage) counts once per stage, from its first
+entry in the period: it advanced if it ever reached a higher non-lost stage afterwards, so its
+final path decides, and its time in stage runs to the first such higher stage.
 """
 
 from __future__ import annotations
@@ -48,16 +52,20 @@ def stage_conversion(
     )
     results = []
     for stage in stages.open_stages:
-        at = window.filter(pl.col("stage_code") == stage.code)
-        advanced_ids = _advanced(ordered, stage.code, lost_codes)
-        at = at.with_columns(
-            pl.col("opportunity_id").is_in(advanced_ids.implode()).alias("advanced")
+        at = (
+            window.filter(pl.col("stage_code") == stage.code)
+            .group_by("opportunity_id")
+            .agg(pl.all().sort_by("entered_at").first())
+        )
+        advanced_at = _advanced(ordered, stage.code, lost_codes)
+        at = at.join(advanced_at, on="opportunity_id", how="left").with_columns(
+            pl.col("advanced_at").is_not_null().alias("advanced")
         )
         died = at.filter(~pl.col("advanced") & pl.col("next_code").is_in(lost_codes)).height
         advanced = int(at["advanced"].sum())
         unresolved = at.height - advanced - died
-        moved = at.filter(pl.col("advanced") & pl.col("next_at").is_not_null())
-        days = (moved["next_at"] - moved["entered_at"]).dt.total_seconds() / 86_400
+        moved = at.filter(pl.col("advanced"))
+        days = (moved["advanced_at"] - moved["entered_at"]).dt.total_seconds() / 86_400
         results.append(
             StageConversion(
                 stage=stage.key,
@@ -74,8 +82,9 @@ def stage_conversion(
     return results
 
 
-def _advanced(ordered: pl.DataFrame, code: int, lost_codes: Sequence[int]) -> pl.Series:
-    """Ids of deals with an event at a higher, non-lost stage after entering `code`."""
+def _advanced(ordered: pl.DataFrame, code: int, lost_codes: Sequence[int]) -> pl.DataFrame:
+    """Deals with an event at a higher, non-lost stage after first entering `code`, and when
+    they first reached one (`advanced_at`)."""
     entered = (
         ordered.filter(pl.col("stage_code") == code)
         .group_by("opportunity_id")
@@ -86,7 +95,28 @@ def _advanced(ordered: pl.DataFrame, code: int, lost_codes: Sequence[int]) -> pl
         & (pl.col("stage_code") > code)
         & ~pl.col("stage_code").is_in(list(lost_codes))
     )
-    return later["opportunity_id"].unique()
+    return later.group_by("opportunity_id").agg(pl.col("entered_at").min().alias("advanced_at"))
+
+
+def stage_conversion_by(
+    events: pl.DataFrame,
+    opportunities: pl.DataFrame,
+    stages: StageList,
+    start: dt.date,
+    end: dt.date,
+    column: str = "segment",
+) -> dict[str | None, list[StageConversion]]:
+    """stage_conversion per value of an opportunity column (events joined on the deal id)."""
+    keyed = events.join(
+        opportunities.select(pl.col("id").alias("opportunity_id"), pl.col(column).alias("_key")),
+        on="opportunity_id",
+        how="left",
+    )
+    result: dict[str | None, list[StageConversion]] = {}
+    for (key,), part in keyed.partition_by("_key", as_dict=True, maintain_order=True).items():
+        label = None if key is None else str(key)
+        result[label] = stage_conversion(part.drop("_key"), stages, start, end)
+    return result
 
 
 def _q(values: pl.Series, q: float) -> float | None:

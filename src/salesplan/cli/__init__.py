@@ -21,6 +21,7 @@ from salesplan.cli import (  # noqa: F401
     commands_db,
     commands_demo,
     commands_import,
+    commands_kpis,
 )
 from salesplan.cli.app import app, current_locale, reset_state
 from salesplan.errors import SalesplanError

@@ -1,4 +1,8 @@
-"""`salesplan baseline`: win rates, deal size, cycle, stage conversion and seasonality."""
+"""`salesplan baseline`: win rates, deal size, cycle, conversion, seasonality and the rest.
+
+The sections beyond the original ones (leads, activities, retention, losses, reps, trends,
+segments, findings) are shaped in cli/baseline_sections.py and cli/baseline_tables.py.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from salesplan.analytics.baseline import GroupBaseline
-from salesplan.analytics.rates import LOW_CONFIDENCE_N, Rate
+from salesplan.analytics.rates import LOW_CONFIDENCE_N
 from salesplan.cli.app import app, settings
+from salesplan.cli.baseline_sections import money, rate_json, sections_payload
+from salesplan.cli.baseline_tables import sections_tables
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
-from salesplan.i18n import N_, translator
-from salesplan.i18n.money import minor_to_decimal
+from salesplan.i18n import N_, Translator, translator
 from salesplan.services.baseline import BaselineReport, compute_baseline, parse_dimensions
 
-
-def _rate_json(r: Rate) -> dict[str, Any]:
-    return {
-        "rate": r.rate,
-        "n": r.n,
-        "successes": r.successes,
-        "low": r.low,
-        "high": r.high,
-        "low_confidence": r.low_confidence,
-    }
-
-
-def _money(minor: int | None, currency: str) -> str | None:
-    return None if minor is None else str(minor_to_decimal(minor, currency))
+_rate_json = rate_json
+_money = money
 
 
 def _group_json(g: GroupBaseline, currency: str) -> dict[str, Any]:
@@ -51,7 +44,8 @@ def _group_json(g: GroupBaseline, currency: str) -> dict[str, Any]:
     }
 
 
-def baseline_payload(report: BaselineReport) -> dict[str, Any]:
+def baseline_payload(report: BaselineReport, t: Translator | None = None) -> dict[str, Any]:
+    """The `baseline` JSON object; finding messages in t's language (English by default)."""
     c = report.currency
     return {
         "period": {
@@ -83,6 +77,7 @@ def baseline_payload(report: BaselineReport) -> dict[str, Any]:
             "years": list(report.seasonality.years),
             "method": report.seasonality.method,
         },
+        **sections_payload(report, t or translator("en")),
     }
 
 
@@ -105,7 +100,7 @@ def _metric_rows(report: BaselineReport) -> list[dict[str, Any]]:
     ]
 
 
-def baseline_tables(report: BaselineReport) -> list[TableResult]:
+def baseline_tables(report: BaselineReport, t: Translator | None = None) -> list[TableResult]:
     rows = _metric_rows(report)
     labels = {row["metric"]: row["metric"] for row in rows}
     metrics = TableResult(
@@ -163,7 +158,7 @@ def baseline_tables(report: BaselineReport) -> list[TableResult]:
                 ],
             )
         )
-    return tables
+    return tables + sections_tables(report, t or translator("en"))
 
 
 _DIMENSION_HEADERS = {
@@ -196,12 +191,13 @@ def baseline(
     output = parse_format(fmt)
     s = settings()
     report = compute_baseline(s, period=period, by=parse_dimensions(by))
+    t = translator(s.locale)
     result = Result(
         key="baseline",
-        payload=baseline_payload(report),
-        tables=baseline_tables(report),
+        payload=baseline_payload(report, t),
+        tables=baseline_tables(report, t),
         currency=s.currency,
         locale=s.locale,
         as_of=report.as_of,
     )
-    render(result, output, translator(s.locale), out)
+    render(result, output, t, out)
