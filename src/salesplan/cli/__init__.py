@@ -22,6 +22,7 @@ from salesplan.cli import (  # noqa: F401
     commands_demo,
     commands_import,
     commands_kpis,
+    commands_targets,
 )
 from salesplan.cli.app import app, current_locale, reset_state
 from salesplan.errors import SalesplanError
