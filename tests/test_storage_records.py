@@ -235,3 +235,11 @@ def test_stage_list_is_stored_in_order(ready: Engine) -> None:
     with ready.connect() as connection:
         stored = records.read_stages(connection)
     assert stored == DEFAULT_STAGES
+
+
+def test_a_read_after_a_write_in_the_same_process_sees_it(ready: Engine) -> None:
+    """Regression: a second SQLite library in the process (connectorx) missed WAL commits."""
+    frame = _sample(RecordKind.OPPORTUNITY)
+    for count in (1, 2, 3):
+        _write(ready, RecordKind.OPPORTUNITY, frame.head(count))
+        assert frames.read_opportunities(ready).height == count

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from salesplan.config import Settings
 from salesplan.errors import ConfigError
-from salesplan.storage import migrate
+from salesplan.storage import frames, migrate
 from salesplan.storage.engine import create_store_engine, display_url
 
 
@@ -25,10 +25,17 @@ def _engine(settings: Settings) -> Engine:
     return create_store_engine(url)
 
 
+CACHE_DIR = ".cache/frames"
+
+
 def open_store(settings: Settings) -> Engine:
-    """An engine on the workspace's database, its schema created if the database is empty."""
+    """An engine on the workspace's database, its schema created if the database is empty.
+
+    Frames read through it are cached as Parquet in the workspace (storage.frames).
+    """
     engine = _engine(settings)
     migrate.ensure_schema(engine)
+    frames.register_cache(engine, settings.workspace / CACHE_DIR)
     return engine
 
 
