@@ -20,6 +20,7 @@ from salesplan.cli import (  # noqa: F401
     commands_baseline,
     commands_db,
     commands_demo,
+    commands_forecast,
     commands_import,
     commands_kpis,
     commands_targets,

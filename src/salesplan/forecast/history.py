@@ -1,0 +1,274 @@
+"""The pipeline as it stood at any past instant, rebuilt from stage events (no peeking).
+
+A deal's history is a list of stays: each stage event opens a stay that lasts until the next
+event. The state at instant `c` (midnight starting day `c`) is the last event entered before
+`c`; its amount and stated close date are the ones recorded then. Deals without any events get
+a synthetic one at `created_on` (their current stage if open, the first open stage if closed),
+and closed deals whose events stop before the close get a synthetic closing event at
+`closed_on`, so every deal has a complete, ordered history. Money is in plan-currency minor
+units (`amount_plan_minor`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from salesplan.analytics.currency import to_plan_currency
+from salesplan.domain.records import DealStatus
+from salesplan.domain.stages import StageList
+
+ATTRIBUTES = ("segment", "region", "owner_id", "type", "source", "product", "industry")
+"""Fields of a deal treated as known from its creation on (they rarely change in a CRM)."""
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the forecast learns from, in plan-currency minor units.
+
+    `opportunities` has `amount_plan_minor`; `events` has opportunity_id, stage_code,
+    entered_at, amount_plan_minor, close_date, status (open/won/lost) and is sorted by deal
+    and time; `list_prices` maps product id → list price in plan minor units.
+    """
+
+    opportunities: pl.DataFrame
+    events: pl.DataFrame
+    stages: StageList
+    list_prices: Mapping[str, int]
+    as_of: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        """The first day the data knows about."""
+        first = self.opportunities["created_on"].min()
+        return first if isinstance(first, dt.date) else self.as_of
+
+
+def stage_status(stages: StageList) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "stage_code": [s.code for s in stages.stages],
+            "status": [s.status.value for s in stages.stages],
+        },
+        schema={"stage_code": pl.Int32, "status": pl.String},
+    )
+
+
+def build_history(
+    opportunities: pl.DataFrame,
+    events: pl.DataFrame,
+    stages: StageList,
+    *,
+    rates: pl.DataFrame,
+    products: pl.DataFrame,
+    plan_currency: str,
+    exponents: Mapping[str, int],
+    as_of: dt.date,
+) -> History:
+    """Normalise canonical frames (opportunities already with `amount_plan_minor`)."""
+    currency = opportunities.select("id", "currency").rename({"id": "opportunity_id"})
+    ev = events.select(
+        "opportunity_id", "stage_code", "entered_at", "amount_minor", "close_date"
+    ).join(currency, on="opportunity_id", how="inner")
+    ev = ev.with_columns(pl.col("entered_at").dt.date().alias("entered_on"))
+    ev = to_plan_currency(ev, rates, plan_currency, exponents, on="entered_on")
+    ev = ev.select("opportunity_id", "stage_code", "entered_at", "amount_plan_minor", "close_date")
+    prices = to_plan_currency(
+        products.with_columns(pl.lit(None, pl.Date).alias("price_on")),
+        rates,
+        plan_currency,
+        exponents,
+        amount="list_price_minor",
+        on="price_on",
+    )
+    list_prices = {
+        str(row["id"]): int(row["amount_plan_minor"])
+        for row in prices.iter_rows(named=True)
+        if row["amount_plan_minor"] is not None
+    }
+    return History(
+        opportunities,
+        complete_events(opportunities, ev, stages),
+        stages,
+        list_prices,
+        as_of,
+    )
+
+
+def complete_events(
+    opportunities: pl.DataFrame, events: pl.DataFrame, stages: StageList
+) -> pl.DataFrame:
+    """Add synthetic opening/closing events so every deal has a full, ordered history."""
+    status = stage_status(stages)
+    first_open = stages.open_stages[0].code
+    won_code, lost_code = stages.code_of(stages.won_key), stages.code_of(stages.lost_key)
+    ev = events.join(status, on="stage_code", how="left").with_columns(
+        pl.col("status").fill_null(DealStatus.OPEN.value)
+    )
+    opp = opportunities.select(
+        pl.col("id").alias("opportunity_id"),
+        "created_on",
+        "closed_on",
+        pl.col("status").alias("final"),
+        "stage_code",
+        "amount_plan_minor",
+        "close_date",
+    )
+    seen = ev.select("opportunity_id").unique()
+    missing = opp.join(seen, on="opportunity_id", how="anti")
+    opening = missing.select(
+        "opportunity_id",
+        pl.when(pl.col("final") == "open")
+        .then(pl.col("stage_code"))
+        .otherwise(pl.lit(first_open))
+        .cast(pl.Int32)
+        .alias("stage_code"),
+        pl.col("created_on").cast(pl.Datetime("us")).alias("entered_at"),
+        "amount_plan_minor",
+        "close_date",
+        pl.lit(DealStatus.OPEN.value).alias("status"),
+    )
+    ev = pl.concat([ev, opening], how="vertical_relaxed").sort("opportunity_id", "entered_at")
+    last = ev.group_by("opportunity_id").agg(pl.col("status").last().alias("last_status"))
+    unclosed = opp.join(last, on="opportunity_id", how="left").filter(
+        pl.col("final").is_in(["won", "lost"])
+        & (pl.col("last_status") == "open")
+        & pl.col("closed_on").is_not_null()
+    )
+    closing = unclosed.select(
+        "opportunity_id",
+        pl.when(pl.col("final") == "won")
+        .then(pl.lit(won_code))
+        .otherwise(pl.lit(lost_code))
+        .cast(pl.Int32)
+        .alias("stage_code"),
+        (pl.col("closed_on").cast(pl.Datetime("us")) + pl.duration(hours=12)).alias("entered_at"),
+        "amount_plan_minor",
+        pl.col("closed_on").alias("close_date"),
+        pl.col("final").alias("status"),
+    )
+    return pl.concat([ev, closing], how="vertical_relaxed").sort("opportunity_id", "entered_at")
+
+
+def stays(history: History) -> pl.DataFrame:
+    """Open-stage stays: opportunity_id, stage_code, start, end (null: still there),
+    amount_plan_minor and close_date as stated on entry."""
+    ev = history.events
+    return (
+        ev.with_columns(pl.col("entered_at").shift(-1).over("opportunity_id").alias("end"))
+        .filter(pl.col("status") == "open")
+        .rename({"entered_at": "start"})
+    )
+
+
+def _instant(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def snapshot_rows(history: History, days: Sequence[dt.date]) -> pl.DataFrame:
+    """Every (deal, snapshot day) where the deal was open at the start of that day.
+
+    Columns: the stay's fields, `snapshot` (date), `days_in_stage`, `age_days`, and the deal's
+    ATTRIBUTES and `created_on`. Built by arithmetic on sorted snapshot instants, never a
+    deals × days cross product.
+    """
+    if not days:
+        return _attach(
+            history, stays(history).head(0).with_columns(pl.lit(None, pl.Date).alias("snapshot"))
+        )
+    ordered = sorted(set(days))
+    instants = np.array([np.datetime64(_instant(d), "us") for d in ordered])
+    st = stays(history)
+    start = st["start"].to_numpy()
+    end = st["end"].fill_null(dt.datetime(9999, 1, 1)).to_numpy()
+    lo = np.searchsorted(instants, start, side="right")
+    hi = np.searchsorted(instants, end, side="right")
+    st = st.with_columns(
+        pl.Series("_lo", lo, pl.Int64), pl.Series("_hi", np.maximum(hi, lo), pl.Int64)
+    ).filter(pl.col("_hi") > pl.col("_lo"))
+    index = pl.DataFrame({"_i": range(len(ordered)), "snapshot": ordered}).with_columns(
+        pl.col("_i").cast(pl.Int64), pl.col("snapshot").cast(pl.Date)
+    )
+    rows = (
+        st.with_columns(pl.int_ranges("_lo", "_hi").alias("_i"))
+        .explode("_i")
+        .join(index, on="_i", how="left")
+        .drop("_lo", "_hi", "_i")
+    )
+    return _attach(history, rows)
+
+
+def _attach(history: History, rows: pl.DataFrame) -> pl.DataFrame:
+    attrs = history.opportunities.select(
+        pl.col("id").alias("opportunity_id"), "created_on", *ATTRIBUTES, "forecast_category"
+    )
+    snap_ts = pl.col("snapshot").cast(pl.Datetime("us"))
+    return rows.join(attrs, on="opportunity_id", how="left").with_columns(
+        pl.col("close_date").alias("event_close_date"),
+        ((snap_ts - pl.col("start")).dt.total_hours() / 24.0).alias("days_in_stage"),
+        (pl.col("snapshot") - pl.col("created_on")).dt.total_days().alias("age_days"),
+    )
+
+
+def pipeline_at(history: History, cutoff: dt.date) -> pl.DataFrame:
+    """Open deals at the start of `cutoff`, as they stood then (see snapshot_rows for columns)."""
+    return snapshot_rows(history, [cutoff])
+
+
+def current_pipeline(history: History) -> pl.DataFrame:
+    """Open deals at the as-of date with their current amount, stage and stated close date.
+
+    The stage entry time and `event_close_date` (the close date stated at the last stage
+    event, the same information the models learn from) come from the events; the rest from
+    the opportunity as imported.
+    """
+    cutoff = history.as_of + dt.timedelta(days=1)
+    rows = pipeline_at(history, cutoff).drop("amount_plan_minor", "close_date", "stage_code")
+    now = history.opportunities.filter(pl.col("status") == "open").select(
+        pl.col("id").alias("opportunity_id"),
+        "stage_code",
+        "amount_plan_minor",
+        "close_date",
+        "next_step",
+        "next_step_date",
+        "last_activity_on",
+    )
+    return now.join(rows, on="opportunity_id", how="inner")
+
+
+def outcomes_at(history: History, cutoff: dt.date) -> pl.DataFrame:
+    """Each deal's state at the start of `cutoff`: opportunity_id, outcome, closed_on.
+
+    `outcome` is open, won or lost (the last event before the cutoff)."""
+    ev = history.events.filter(pl.col("entered_at") < _instant(cutoff))
+    return (
+        ev.group_by("opportunity_id")
+        .agg(
+            pl.col("status").last().alias("outcome"),
+            pl.col("entered_at").last().dt.date().alias("closed_on"),
+        )
+        .with_columns(
+            pl.when(pl.col("outcome") == "open")
+            .then(None)
+            .otherwise(pl.col("closed_on"))
+            .alias("closed_on")
+        )
+    )
+
+
+def won_between(history: History, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Wins whose closing event falls in [start, end): opportunity_id, won_on, amount_plan_minor."""
+    ev = history.events
+    return ev.filter(
+        (pl.col("status") == "won")
+        & (pl.col("entered_at") >= _instant(start))
+        & (pl.col("entered_at") < _instant(end))
+    ).select(
+        "opportunity_id",
+        pl.col("entered_at").dt.date().alias("won_on"),
+        "amount_plan_minor",
+    )

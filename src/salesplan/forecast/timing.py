@@ -1,0 +1,142 @@
+"""Timing: P(a win lands in month k after the cutoff | stage, stated close date, calendar).
+
+From monthly snapshot rows (see history.snapshot_rows), each open deal at snapshot t has
+features: stage s, segment, the stated close date's month offset c = month(close) − month(t) clipped
+to [−1, 4] (−1: the stated date has already passed; 5: no date), and q0 = month of quarter of
+t (1-3), which fixes the quarter position of every later month (the quarter-end hockey stick).
+
+    r_k(cell) = wins in calendar month t+k ÷ rows whose month t+k was fully observed before T
+
+is unbiased for P(won in month k) even though many deals are still open at T (censoring: no
+row is conditioned on an outcome that was unknown at T). Cells are nested (stage, q0) →
++segment → +close bucket, each shrunk toward its parent with SHRINK_ROWS pseudo-rows.
+The timing share of a won deal is
+
+    share_k = r_k / (Σ_{j<K} r_j + r_tail),   P(won in period) = P(win) · Σ_{k ∈ period} share_k.
+
+Deals dated later can count, deals dated inside the period but likely to slip are discounted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from salesplan.forecast.history import History, outcomes_at, snapshot_rows
+from salesplan.forecast.snapshots import month_index, snapshot_days
+
+HORIZON_MONTHS = 18
+SHRINK_ROWS = 40.0
+LEVELS: tuple[tuple[str, ...], ...] = (
+    ("stage_code", "q0"),
+    ("stage_code", "q0", "segment"),
+    ("stage_code", "q0", "segment", "close_bucket"),
+)
+CELL = LEVELS[-1]
+
+
+def add_timing_features(rows: pl.DataFrame) -> pl.DataFrame:
+    """Add `close_bucket` and `q0` (month of quarter of the snapshot day, 1-3)."""
+    snap = pl.col("snapshot")
+    close = pl.col("event_close_date")
+    offset = (close.dt.year() * 12 + close.dt.month()) - (snap.dt.year() * 12 + snap.dt.month())
+    bucket = (
+        pl.when(close.is_null()).then(5).when(close < snap).then(-1).otherwise(offset.clip(0, 4))
+    )
+    return rows.with_columns(
+        bucket.cast(pl.Int32).alias("close_bucket"),
+        ((snap.dt.month() - 1) % 3 + 1).cast(pl.Int32).alias("q0"),
+    )
+
+
+@dataclass
+class TimingModel:
+    """Monthly win-timing shares per (stage, stated-close bucket, month of quarter)."""
+
+    name: str = "timing"
+    horizon: int = HORIZON_MONTHS
+    cells: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """CELL columns and `_cell`, the row of `matrix` holding that cell's shares."""
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((1, HORIZON_MONTHS)))
+    """Shares of wins per month offset 0…horizon−1; the last row is the pooled fallback."""
+    rows_used: int = 0
+
+    def fit(self, history: History, cutoff: dt.date) -> TimingModel:
+        days = snapshot_days(cutoff, history.start, 36)
+        rows = add_timing_features(snapshot_rows(history, days)).select(
+            "opportunity_id", "snapshot", *CELL
+        )
+        state = outcomes_at(history, cutoff)
+        won = state.filter(pl.col("outcome") == "won").select("opportunity_id", "closed_on")
+        rows = rows.join(won, on="opportunity_id", how="left")
+        end_index = month_index(cutoff)  # months fully observed: index < end_index
+        snap_m = pl.col("snapshot").dt.year() * 12 + pl.col("snapshot").dt.month() - 1
+        won_m = pl.col("closed_on").dt.year() * 12 + pl.col("closed_on").dt.month() - 1
+        rows = rows.with_columns(
+            (won_m - snap_m).alias("k"),
+            (pl.lit(end_index) - snap_m).alias("seen"),  # months t+0 … t+seen-1 fully observed
+        ).with_columns(pl.col("k").fill_null(10_000))
+        self.rows_used = rows.height
+        k, seen = rows["k"].to_numpy(), rows["seen"].to_numpy()
+        h = self.horizon
+        wins = np.zeros((rows.height, h + 1), dtype=np.float32)
+        exposed = np.zeros((rows.height, h + 1), dtype=np.float32)
+        cols = np.arange(h + 1)
+        exposed[:, :h] = cols[None, :h] < seen[:, None]
+        # The tail (≥ horizon months) counts every win seen by T after the horizon.
+        exposed[:, h] = seen > h
+        inside = (k >= 0) & (k < h)
+        wins[np.flatnonzero(inside), k[inside]] = 1.0
+        tail = (k >= h) & (k < 10_000)
+        wins[tail, h] = 1.0
+        self._shrunk_shares(rows.select(*CELL), wins, exposed)
+        return self
+
+    def _shrunk_shares(self, cells: pl.DataFrame, w: np.ndarray, e: np.ndarray) -> None:
+        """Per-cell shares; each level's rates shrunk toward the level above (LEVELS)."""
+        h = self.horizon
+        tw, te = w.sum(axis=0), e.sum(axis=0)
+        total = np.divide(tw, te, out=np.zeros(h + 1), where=te > 0)
+        parent_rate = np.tile(total, (cells.height, 1))
+        keys = cells
+        for level in LEVELS:
+            keys = keys.with_columns(
+                (pl.struct(*level).rank("dense").cast(pl.Int64) - 1).alias("_cell")
+            )
+            ci = keys["_cell"].to_numpy()
+            nc = int(ci.max()) + 1 if len(ci) else 0
+            cw, ce, cp = np.zeros((nc, h + 1)), np.zeros((nc, h + 1)), np.zeros((nc, h + 1))
+            np.add.at(cw, ci, w)
+            np.add.at(ce, ci, e)
+            cp[ci] = parent_rate
+            crate = (cw + SHRINK_ROWS * cp) / (ce + SHRINK_ROWS)
+            parent_rate = crate[ci]
+        sums = crate.sum(axis=1, keepdims=True) if nc else np.zeros((0, 1))
+        share = np.divide(crate, sums, out=np.zeros_like(crate), where=sums > 0) if nc else crate
+        fallback = total / total.sum() if total.sum() > 0 else np.zeros(h + 1)
+        self.matrix = np.vstack([share[:, :h], fallback[None, :h]])
+        self.cells = keys.select(*CELL, "_cell").unique(subset=list(CELL))
+
+    def in_window(
+        self, deals: pl.DataFrame, cutoff: dt.date, start: dt.date, end: dt.date
+    ) -> pl.Series:
+        """P(the win lands in [start, end) | won), by calendar-month offsets from the cutoff.
+
+        Periods are whole months; a period that began before the cutoff counts from offset 0."""
+        if deals.height == 0:
+            return pl.Series("p_timing", [], pl.Float64)
+        first = month_index(start) - month_index(cutoff)
+        last = month_index(end - dt.timedelta(days=1)) - month_index(cutoff)
+        ks = [k for k in range(max(first, 0), last + 1) if k < self.horizon]
+        frame = add_timing_features(
+            deals.select("event_close_date", "stage_code", "segment").with_columns(
+                pl.lit(cutoff).alias("snapshot")
+            )
+        ).join(self.cells, on=list(CELL), how="left", maintain_order="left")
+        fallback = self.matrix.shape[0] - 1
+        index = frame["_cell"].fill_null(fallback).to_numpy()
+        value = self.matrix[index][:, ks].sum(axis=1) if ks else np.zeros(deals.height)
+        return pl.Series("p_timing", np.clip(value, 0.0, 1.0))
