@@ -117,29 +117,54 @@ def test_stage_conversion_from_events() -> None:
     assert (qualification.entered, qualification.advanced, qualification.died) == (1, 1, 0)
 
 
-def test_seasonality_mean_share_over_two_years() -> None:
-    closed, amount = [], []
-    for year in (2023, 2024):
-        for month in range(1, 13):
-            closed.append(D(year, month, 15))
-            # December carries 3 units, every other month 1: share 3/14 and 1/14.
-            amount.append(300 if month == 12 else 100)
-    season = monthly_index(pl.DataFrame({"closed_on": closed, "amount_plan_minor": amount}))
-    assert season.method == "mean-share"
-    assert season.years == (2023, 2024)
-    assert season.index[11] == pytest.approx(12 * 3 / 14)
+def _monthly(first: D, counts: list[int], amount: int = 100) -> pl.DataFrame:
+    """`counts[i]` won deals of `amount` on the 15th of the i-th month from `first`."""
+    days, amounts = [], []
+    year, month = first.year, first.month
+    for count in counts:
+        days += [D(year, month, 15)] * count
+        amounts += [amount] * count
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return pl.DataFrame({"closed_on": days, "amount_plan_minor": amounts})
+
+
+def test_seasonality_ratio_to_moving_average_by_hand() -> None:
+    # 38 months (Dec 2022 – Jan 2026; first and last are dropped as partial, leaving 36):
+    # December closes 3 deals, every other month 1 (all the same size). Every centred 2×12
+    # window holds exactly one December: CMA = 14/12, so December's ratio is 3 ÷ 14/12 =
+    # 36/14 and the others 12/14; they already average 1.
+    counts = [3 if (m % 12) == 0 else 1 for m in range(38)]  # index 0 = December 2022
+    season = monthly_index(_monthly(D(2022, 12, 1), counts))
+    assert season.method == "ratio-to-moving-average"
+    assert season.index[11] == pytest.approx(36 / 14)
     assert season.index[0] == pytest.approx(12 / 14)
     assert sum(season.index) == pytest.approx(12.0)
 
 
+def test_seasonality_is_not_fooled_by_growth() -> None:
+    # 3% more deals every month and no seasonality at all: a within-year share would call
+    # December 1.03**11 ≈ 1.38 times January; the detrended index stays flat.
+    counts = [round(1000 * 1.03**m) for m in range(38)]
+    season = monthly_index(_monthly(D(2022, 12, 1), counts))
+    assert season.method == "ratio-to-moving-average"
+    for value in season.index:
+        assert value == pytest.approx(1.0, abs=0.01)
+
+
+def test_one_exceptional_deal_does_not_make_a_season() -> None:
+    frame = _monthly(D(2022, 12, 1), [5] * 38)
+    whale = pl.DataFrame({"closed_on": [D(2024, 7, 15)], "amount_plan_minor": [1_000_000]})
+    season = monthly_index(pl.concat([frame, whale]))
+    # Winsorised at the 90th percentile (= 100 here) the whale counts as one ordinary deal:
+    # July 2024 has 6 deals instead of 5, a small bump (≈ 6/5 over the two Julys with a
+    # ratio, so about 1.1), not the ×2,000 month it would be otherwise.
+    assert 1.0 < season.index[6] < 1.2
+
+
 def test_seasonality_falls_back_with_little_history() -> None:
-    one_year = pl.DataFrame(
-        {
-            "closed_on": [D(2024, m, 1) for m in range(1, 13)],
-            "amount_plan_minor": [100] * 11 + [300],
-        }
-    )
-    season = monthly_index(one_year)
+    # Dec 2023 – Jan 2025: the partial first and last months are dropped, 2024 is complete.
+    counts = [1] + [1] * 11 + [3] + [1]
+    season = monthly_index(_monthly(D(2023, 12, 1), counts))
     assert season.method == "one-year-shrunk"
     # 12 × 3/14 = 2.5714…, shrunk halfway toward 1 → 1.7857…
     assert season.index[11] == pytest.approx(0.5 * 12 * 3 / 14 + 0.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,14 @@ def test_demo_builds_a_fresh_workspace_and_reports_the_overview(
         assert 0 < year["win_rate"] < 1
         assert year["win_rate"] == pytest.approx(year["won"] / (year["won"] + year["lost"]))
         assert "." in year["bookings"]  # money is a decimal string
+    # The main job runs everything built so far: targets for next year and a forecast.
+    targets = doc["targets"]
+    assert targets["year"] == 2027
+    quarters = targets["quarters"]
+    assert len(quarters) == 4
+    assert sum(Decimal(q["target"]) for q in quarters) == Decimal(targets["target"])
+    forecast = doc["forecast"]
+    assert Decimal(forecast["p10"]) <= Decimal(forecast["p50"]) <= Decimal(forecast["p90"])
     # Running the demo again replaces its own workspace instead of doubling the data.
     code, out2, _ = _run(capsys, *argv)
     assert code == 0

@@ -10,6 +10,8 @@ import typer
 
 from salesplan.cli.app import STATE, app, settings
 from salesplan.cli.commands_baseline import baseline_payload, baseline_tables
+from salesplan.cli.commands_forecast import forecast_payload, forecast_tables
+from salesplan.cli.commands_targets import targets_tables
 from salesplan.cli.output import (
     Column,
     Kind,
@@ -20,6 +22,7 @@ from salesplan.cli.output import (
     render,
 )
 from salesplan.cli.progress import TerminalProgress
+from salesplan.cli.targets_payload import targets_payload
 from salesplan.i18n import N_, translator
 from salesplan.services.demo import LOAD_ORDER, DemoLoadResult, load_demo_data, run_demo
 from salesplan.services.overview import Overview
@@ -166,7 +169,7 @@ def demo(
     if STATE.settings is not None and "workspace" not in STATE.settings.model_fields_set:
         s = s.model_copy(update={"workspace": DEFAULT_DEMO_WORKSPACE.resolve()})
     t = translator(s.locale)
-    with TerminalProgress(t, len(LOAD_ORDER) + 1, quiet=STATE.quiet) as progress:
+    with TerminalProgress(t, len(LOAD_ORDER) + 4, quiet=STATE.quiet) as progress:
         report = run_demo(s, seed=seed, as_of=_as_of(as_of), progress=progress)
     tables = _overview_tables(report.overview)
     result = Result(
@@ -175,8 +178,16 @@ def demo(
             **_loaded_payload(report.loaded),
             "overview": _overview_payload(report.overview, tables),
             "baseline": baseline_payload(report.baseline),
+            "targets": targets_payload(report.targets),
+            "forecast": forecast_payload(report.forecast, t),
         },
-        tables=[_rows_table(report.loaded), *tables, *baseline_tables(report.baseline)],
+        tables=[
+            _rows_table(report.loaded),
+            *tables,
+            *baseline_tables(report.baseline),
+            *targets_tables(report.targets, "quarter")[:2],
+            *forecast_tables(report.forecast, t),
+        ],
         currency=s.currency,
         locale=s.locale,
         as_of=report.loaded.as_of,

@@ -1,5 +1,8 @@
 """Demo data into a workspace, and the demo: sample data → everything built so far.
 
+Today that is: sample data → overview → baseline → next year's targets (blend) → forecast
+of the next quarter. Later issues add gaps and the rendered plan.
+
 `load_demo_data` writes one generated dataset into the store as one import batch per record
 kind, all in one transaction; the generator's ground truth goes beside the database as
 Parquet (it is not CRM data, so it never enters the store).
@@ -18,9 +21,11 @@ from salesplan.demo import DemoDataset, generate
 from salesplan.domain.records import RecordKind
 from salesplan.errors import ConfigError
 from salesplan.services.baseline import BaselineReport, compute_baseline
+from salesplan.services.forecast import ForecastReport, compute_forecast
 from salesplan.services.overview import Overview, workspace_overview
 from salesplan.services.progress import Progress, SilentProgress
 from salesplan.services.store import open_store
+from salesplan.services.targets import TargetsReport, compute_targets
 from salesplan.storage import records
 
 DemoSize = Literal["small", "medium", "1m"]
@@ -120,6 +125,8 @@ class DemoReport:
     loaded: DemoLoadResult
     overview: Overview
     baseline: BaselineReport
+    targets: TargetsReport
+    forecast: ForecastReport
 
 
 def prepare_demo_workspace(workspace: Path) -> None:
@@ -152,7 +159,13 @@ def run_demo(
     """A fresh demo workspace with the small dataset, and everything built so far run on it."""
     if settings.database_url is None:
         prepare_demo_workspace(settings.workspace)
+    progress = progress or SilentProgress()
     loaded = load_demo_data(settings, size="small", seed=seed, as_of=as_of, progress=progress)
-    return DemoReport(
-        loaded, workspace_overview(settings), compute_baseline(settings, period="last-12m")
-    )
+    progress.step("Computing the baseline…")
+    overview = workspace_overview(settings)
+    baseline = compute_baseline(settings, period="last-12m")
+    progress.step("Setting next year's targets…")
+    targets = compute_targets(settings, method="blend")
+    progress.step("Forecasting the next quarter…")
+    forecast = compute_forecast(settings, seed=seed)
+    return DemoReport(loaded, overview, baseline, targets, forecast)

@@ -93,7 +93,7 @@ class TargetsReport:
     """yoy, capacity, trend and blend, in that order."""
     target_minor: int
     seasonality_source: str
-    """`manual` or the baseline index's method (`mean-share`, `one-year-shrunk`, `flat`)."""
+    """`manual` or the baseline seasonality index's method (see analytics.seasonality)."""
     month_weights: list[float]
     split: YearSplit
     groups: list[GroupTarget]

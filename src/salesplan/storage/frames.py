@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from salesplan.domain.records import SCHEMAS, RecordKind, conform
 from salesplan.storage import tables
@@ -163,16 +164,32 @@ def _read_dbapi(engine: Engine, kind: RecordKind, query: str) -> pl.DataFrame:
 def connectorx_uri(engine: Engine) -> str | None:
     """The connectorx form of the engine's URL, or None to read through the engine's driver.
 
-    SQLite is always read through Python's own sqlite3: connectorx links a second copy of the
-    SQLite library, and two copies in one process see stale data in WAL mode (and can break
-    each other's POSIX locks), which we measured: a read after a committed write missed it.
+    SQLite files: connectorx links its own copy of the SQLite library, which does not see
+    commits still in this process's write-ahead log (measured: a read after a committed write
+    missed it). So the WAL is checkpointed into the main file first; when that cannot finish
+    (another connection is busy) the engine's own driver reads instead, slower but exact.
     """
     url = engine.url
     backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = url.database
+        if not path or path == ":memory:" or path.startswith("file:") or not path.startswith("/"):
+            return None
+        return f"sqlite://{path}" if _checkpointed(engine) else None
     if backend == "postgresql":
         plain = url.set(drivername="postgresql")
         return plain.render_as_string(hide_password=False)
     return None
+
+
+def _checkpointed(engine: Engine) -> bool:
+    """Move every committed page from the WAL into the database file; True when complete."""
+    try:
+        with engine.connect() as connection:
+            row = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except SQLAlchemyError:  # then read through the driver instead
+        return False
+    return row is not None and int(row[0]) == 0 and int(row[1]) <= 0
 
 
 def _read_connectorx(uri: str, query: str) -> pl.DataFrame | None:
