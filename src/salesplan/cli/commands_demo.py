@@ -12,6 +12,7 @@ from salesplan.cli.app import STATE, app, settings
 from salesplan.cli.commands_baseline import baseline_payload, baseline_tables
 from salesplan.cli.commands_forecast import forecast_payload, forecast_tables
 from salesplan.cli.commands_targets import targets_tables
+from salesplan.cli.labels import RECORD_LABELS
 from salesplan.cli.output import (
     Column,
     Kind,
@@ -55,18 +56,6 @@ def _as_of(value: str | None) -> dt.date | None:
             value=value,
             option="--as-of",
         ) from None
-
-
-RECORD_LABELS = {
-    "opportunity": N_("Opportunities"),
-    "stage_event": N_("Stage events"),
-    "account": N_("Accounts"),
-    "lead": N_("Leads"),
-    "activity": N_("Activities"),
-    "team_member": N_("Team members"),
-    "product": N_("Products"),
-    "fx_rate": N_("Exchange rates"),
-}
 
 
 def _rows_table(loaded: DemoLoadResult) -> TableResult:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from salesplan.cli.app import STATE, app, settings
+from salesplan.cli.labels import record_label
 from salesplan.cli.output import Column, Result, TableResult, parse_format, render
 from salesplan.cli.progress import TerminalProgress
 from salesplan.errors import ConfigError, DataError
@@ -96,7 +97,7 @@ def _summary_lines(report: ImportReport, t: Translator) -> list[str]:
             t.gettext(
                 "Dry run: {rows} rows of {kind} are valid; nothing was written.",
                 rows=report.rows_read - report.rejected,
-                kind=report.kind,
+                kind=t.gettext(record_label(report.kind)),
             )
         )
     elif report.batch_id is not None:
@@ -104,7 +105,7 @@ def _summary_lines(report: ImportReport, t: Translator) -> list[str]:
             t.gettext(
                 "Imported {rows} rows of {kind} as batch {batch}.",
                 rows=report.rows_written,
-                kind=report.kind,
+                kind=t.gettext(record_label(report.kind)),
                 batch=report.batch_id,
             )
         )
