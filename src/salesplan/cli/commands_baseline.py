@@ -16,6 +16,7 @@ from salesplan.analytics.rates import LOW_CONFIDENCE_N
 from salesplan.cli.app import app, settings
 from salesplan.cli.baseline_sections import money, rate_json, sections_payload
 from salesplan.cli.baseline_tables import sections_tables
+from salesplan.cli.labels import DIMENSION_HEADERS
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
 from salesplan.i18n import N_, Translator, translator
 from salesplan.services.baseline import BaselineReport, compute_baseline, parse_dimensions
@@ -136,7 +137,7 @@ def baseline_tables(report: BaselineReport, t: Translator | None = None) -> list
             TableResult(
                 title=N_("By group"),
                 columns=[
-                    *(Column(key, _DIMENSION_HEADERS.get(key, key)) for key in report.by),
+                    *(Column(key, DIMENSION_HEADERS.get(key, key)) for key in report.by),
                     Column("won", N_("Won"), Kind.INT),
                     Column("lost", N_("Lost"), Kind.INT),
                     Column("win_rate", N_("Win rate"), Kind.RATE),
@@ -159,17 +160,6 @@ def baseline_tables(report: BaselineReport, t: Translator | None = None) -> list
             )
         )
     return tables + sections_tables(report, t or translator("en"))
-
-
-_DIMENSION_HEADERS = {
-    "segment": N_("Segment"),
-    "region": N_("Region"),
-    "owner_id": N_("Owner"),
-    "industry": N_("Industry"),
-    "source": N_("Source"),
-    "product": N_("Product"),
-    "type": N_("Type"),
-}
 
 
 @app.command("baseline")

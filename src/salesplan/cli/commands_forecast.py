@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from salesplan.cli.app import app, settings
+from salesplan.cli.labels import DIMENSION_HEADERS
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
 from salesplan.forecast.breakdown import Line
 from salesplan.forecast.hygiene import FLAGS
@@ -214,7 +215,7 @@ def forecast_tables(report: ForecastReport, t: Translator) -> list[TableResult]:
             TableResult(
                 title=N_("By group"),
                 columns=[
-                    *(Column(k, _DIMENSION_HEADERS.get(k, k)) for k in report.by),
+                    *(Column(k, DIMENSION_HEADERS.get(k, k)) for k in report.by),
                     Column("deals", N_("Deals"), Kind.INT),
                     Column("expected", N_("Expected"), Kind.MONEY),
                     Column("p10", N_("P10"), Kind.MONEY),
@@ -235,16 +236,6 @@ def forecast_tables(report: ForecastReport, t: Translator) -> list[TableResult]:
     tables.append(top)
     return tables
 
-
-_DIMENSION_HEADERS = {
-    "segment": N_("Segment"),
-    "region": N_("Region"),
-    "owner_id": N_("Owner"),
-    "industry": N_("Industry"),
-    "source": N_("Source"),
-    "product": N_("Product"),
-    "type": N_("Type"),
-}
 
 _CATEGORY_LABELS = {
     "closed": N_("Closed"),

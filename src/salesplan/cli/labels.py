@@ -15,6 +15,17 @@ RECORD_LABELS: dict[str, str] = {
     "fx_rate": N_("Exchange rates"),
 }
 
+DIMENSION_HEADERS: dict[str, str] = {
+    "segment": N_("Segment"),
+    "region": N_("Region"),
+    "owner_id": N_("Owner"),
+    "industry": N_("Industry"),
+    "source": N_("Source"),
+    "product": N_("Product"),
+    "type": N_("Type"),
+}
+"""Column headers of the `--by` dimensions."""
+
 
 def record_label(kind: str) -> str:
     """The message id naming a record kind (`opportunity`) or an import kind (`opportunities`)."""
