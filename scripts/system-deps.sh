@@ -4,7 +4,7 @@
 # that need a package skip (CI sets SALESPLAN_REQUIRE_POSTGRES=1 so it fails instead).
 set -euo pipefail
 
-PACKAGES=(postgresql fonts-noto-cjk poppler-utils)
+PACKAGES=(postgresql fonts-noto-cjk poppler-utils libharfbuzz-subset0)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
