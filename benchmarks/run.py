@@ -77,6 +77,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         size="1m",
         description="store write and store→frames bulk read of 1m, against Parquet",
     ),
+    Benchmark(
+        name="report_demo",
+        module="benchmarks.report_demo",
+        size="small",
+        description="the written plan of the small demo: HTML and PDF in en and zh",
+        max_seconds={"html en": 3.0, "pdf en": 15.0},
+    ),
 )
 
 

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     currency: str = "CNY"
     """Plan currency (ISO 4217): every total is converted to it."""
 
+    author: str | None = None
+    """Who stores plan versions (SALESPLAN_AUTHOR); default: the OS user name."""
+
     @field_validator("locale", mode="before")
     @classmethod
     def _locale(cls, value: object) -> object:

@@ -21,8 +21,11 @@ from salesplan.cli import (  # noqa: F401
     commands_db,
     commands_demo,
     commands_forecast,
+    commands_gaps,
     commands_import,
     commands_kpis,
+    commands_plan,
+    commands_report,
     commands_targets,
 )
 from salesplan.cli.app import app, current_locale, reset_state

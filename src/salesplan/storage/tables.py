@@ -218,3 +218,16 @@ activity = Table(
     Column("outcome", String(NAME)),
     _batch(),
 )
+
+plan_version = Table(
+    "plan_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("author", String(NAME), nullable=False),
+    Column("reason", Text, nullable=False),
+    # The plan.yaml text exactly as stored (comments and key order included) and its SHA-256.
+    Column("content", Text, nullable=False),
+    Column("content_hash", String(CODE), nullable=False),
+)

@@ -1,0 +1,178 @@
+"""Readable names for the codes CRM data uses (roles, segments, regions, sources, reasons).
+
+A code without an entry is shown as it is in the data: real workspaces name their own
+segments and regions, and a made-up translation would be worse than the original.
+"""
+
+from __future__ import annotations
+
+from salesplan.i18n import N_
+
+LABELS: dict[str, dict[str, str]] = {
+    "role": {
+        "ae": N_("Account executive (AE)"),
+        "am": N_("Account manager (AM)"),
+        "sdr": N_("Sales development rep (SDR)"),
+        "bdr": N_("Business development rep (BDR)"),
+        "csm": N_("Customer success manager (CSM)"),
+        "manager": N_("Sales manager"),
+        "ops": N_("Sales operations"),
+        "partner": N_("Partner manager"),
+        "other": N_("Other"),
+    },
+    "segment": {
+        "smb": N_("Small business"),
+        "lower_mid": N_("Lower mid-market"),
+        "mid_market": N_("Mid-market"),
+        "enterprise": N_("Enterprise"),
+        "strategic": N_("Strategic accounts"),
+    },
+    "region": {
+        "east_china": N_("East China"),
+        "north_china": N_("North China"),
+        "south_china": N_("South China"),
+        "west_china": N_("West China"),
+        "hong_kong_taiwan": N_("Hong Kong and Taiwan"),
+        "apac": N_("Asia-Pacific"),
+        "emea": N_("Europe, Middle East and Africa"),
+        "americas": N_("Americas"),
+    },
+    "source": {
+        "inbound": N_("Inbound"),
+        "outbound": N_("Outbound"),
+        "referral": N_("Referrals"),
+        "partner": N_("Partners"),
+        "event": N_("Events"),
+        "website": N_("Website"),
+        "social": N_("Social selling"),
+    },
+    "reason": {
+        "no_budget": N_("No budget"),
+        "no_decision": N_("No decision"),
+        "timing": N_("Bad timing"),
+        "went_dark": N_("Went dark"),
+        "missing_feature": N_("Missing feature"),
+        "price": N_("Price"),
+        "lost_to_competitor": N_("Lost to a competitor"),
+        "champion_left": N_("Champion left"),
+    },
+    "method": {
+        "yoy": N_("Year over year"),
+        "capacity": N_("Team capacity"),
+        "trend": N_("Trend"),
+        "blend": N_("Blend"),
+        "stage": N_("Stage probabilities"),
+        "calibrated": N_("Calibrated probabilities"),
+    },
+    "stage": {
+        "prospecting": N_("Prospecting"),
+        "qualification": N_("Qualification"),
+        "needs_analysis": N_("Needs analysis"),
+        "demo": N_("Demo"),
+        "proposal": N_("Proposal"),
+        "negotiation": N_("Negotiation"),
+        "won": N_("Won"),
+    },
+    "persona": {
+        "decision_maker": N_("Decision maker"),
+        "champion": N_("Champion"),
+        "influencer": N_("Influencer"),
+    },
+    "promotion": {
+        "free_trial": N_("Free trial"),
+        "time_limited_discount": N_("Time-limited discount"),
+        "subscription": N_("Membership or subscription"),
+        "bundle": N_("Bundle"),
+        "other": N_("Other"),
+    },
+    "resource": {
+        "crm": N_("CRM"),
+        "enablement": N_("Sales enablement content"),
+        "project_tool": N_("Project management tool"),
+        "training": N_("Training"),
+        "collateral": N_("Sales collateral"),
+        "incentive": N_("Incentives"),
+        "design_tool": N_("Design tool"),
+        "other": N_("Other"),
+    },
+    "budget": {
+        "headcount": N_("Headcount"),
+        "tools": N_("Tools"),
+        "programs": N_("Programs"),
+        "promotions": N_("Promotions"),
+        "travel": N_("Travel"),
+        "training": N_("Training"),
+        "other": N_("Other"),
+    },
+    "status": {
+        "draft": N_("Draft"),
+        "planned": N_("Planned"),
+        "todo": N_("To do"),
+        "in_progress": N_("In progress"),
+        "blocked": N_("Blocked"),
+        "done": N_("Done"),
+        "dropped": N_("Dropped"),
+    },
+    "tactic": {
+        "social_selling": N_("Social selling"),
+        "referrals": N_("Referrals"),
+        "existing_customers": N_("Existing customers"),
+        "multi_touch_cadence": N_("Multi-touch follow-up"),
+        "events_webinars": N_("Events and webinars"),
+        "outbound_prospecting": N_("Outbound prospecting"),
+        "partners": N_("Partners"),
+        "content": N_("Content"),
+        "other": N_("Other"),
+    },
+    "cadence": {
+        "weekly": N_("Weekly"),
+        "biweekly": N_("Every two weeks"),
+        "monthly": N_("Monthly"),
+        "quarterly": N_("Quarterly"),
+        "yearly": N_("Yearly"),
+    },
+    "gap": {
+        "forecast_shortfall": N_("Forecast below target"),
+        "capacity_shortfall": N_("Capacity below target"),
+        "pipeline_creation": N_("Too little pipeline created"),
+        "pipeline_coverage": N_("Pipeline coverage too low"),
+        "stage_conversion": N_("Weak stage conversion"),
+        "stage_velocity": N_("Slow stage"),
+        "rep_stage_conversion": N_("Rep skill gap"),
+        "follow_up": N_("Follow-up discipline"),
+        "lead_qualification": N_("Poor lead qualification"),
+        "retention": N_("Churn above last year"),
+        "stale_collateral": N_("Collateral out of date"),
+        "inconsistent_messaging": N_("Inconsistent messaging"),
+        "weak_demos": N_("Weak demos"),
+        "marketing_misalignment": N_("Misalignment with marketing"),
+        "other": N_("Other gap"),
+    },
+    "owns": {
+        "pipeline": N_("Pipeline generation"),
+        "closing": N_("Closing"),
+        "retention": N_("Retention"),
+        "operations": N_("Operations"),
+        "management": N_("Management"),
+        "other": N_("Other"),
+    },
+    "channel": {
+        "email": N_("Email"),
+        "phone": N_("Phone"),
+        "social": N_("Social media"),
+        "events": N_("Events"),
+        "webinar": N_("Webinars"),
+        "referral": N_("Referrals"),
+        "partner": N_("Partners"),
+        "in_person": N_("In person"),
+        "video": N_("Video"),
+        "chat": N_("Chat"),
+        "content": N_("Content"),
+        "ads": N_("Ads"),
+    },
+}
+
+
+def label_id(kind: str, code: str) -> str | None:
+    """The message id naming `code` of family `kind`, or None when it has no name."""
+    return LABELS.get(kind, {}).get(code)
