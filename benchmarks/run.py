@@ -84,6 +84,28 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         description="the written plan of the small demo: HTML and PDF in en and zh",
         max_seconds={"html en": 3.0, "pdf en": 15.0},
     ),
+    Benchmark(
+        name="import_1m",
+        module="benchmarks.import_1m",
+        size="1m",
+        description="1M-row opportunities CSV import into SQLite, vs pandas and DuckDB",
+        max_seconds={"import": 15.0},
+        max_peak_rss_mb=1.5 * 1024.0,
+    ),
+    Benchmark(
+        name="forecast_1m",
+        module="benchmarks.forecast_1m",
+        size="1m",
+        description="fit + forecast (10,000 sims) and 12-cutoff backtest on a 1m workspace",
+        max_seconds={"fit + forecast": 5.0, "backtest": 60.0},
+    ),
+    Benchmark(
+        name="baseline_1m",
+        module="benchmarks.baseline_1m",
+        size="1m",
+        description="full baseline on 1m loaded frames, vs a Polars floor and pandas",
+        max_seconds={"baseline": 3.0},
+    ),
 )
 
 

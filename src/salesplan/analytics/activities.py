@@ -78,25 +78,28 @@ def _counts() -> list[pl.Expr]:
 
 
 def _conversion(activities: pl.DataFrame, start: dt.date, end: dt.date) -> Rate:
-    target = pl.coalesce(
-        pl.concat_str(pl.lit("o:"), pl.col("opportunity_id")),
-        pl.concat_str(pl.lit("l:"), pl.col("lead_id")),
-        pl.concat_str(pl.lit("a:"), pl.col("account_id")),
-    ).alias("target")
-    with_target = activities.select(target, "type", "occurred_at", _held().alias("held")).filter(
-        pl.col("target").is_not_null()
-    )
+    # The target is (kind, id): the opportunity, else the lead, else the account. Two key
+    # columns instead of one concatenated string, so no string is built per activity.
+    opp, lead, acc = pl.col("opportunity_id"), pl.col("lead_id"), pl.col("account_id")
+    kind = pl.when(opp.is_not_null()).then(0).when(lead.is_not_null()).then(1).otherwise(2)
+    with_target = activities.select(
+        kind.cast(pl.Int8).alias("kind"),
+        pl.coalesce(opp, lead, acc).alias("target"),
+        "type",
+        "occurred_at",
+        _held().alias("held"),
+    ).filter(pl.col("target").is_not_null())
     first = (
         with_target.filter(pl.col("type").is_in(OUTREACH))
-        .group_by("target")
+        .group_by("kind", "target")
         .agg(pl.col("occurred_at").min().alias("first_touch"))
     )
     first = _window(first.rename({"first_touch": "occurred_at"}), start, end)
-    meetings = with_target.filter(pl.col("held")).select("target", "occurred_at")
+    meetings = with_target.filter(pl.col("held")).select("kind", "target", "occurred_at")
     converted = (
-        first.join(meetings, on="target", suffix="_meeting")
+        first.join(meetings, on=["kind", "target"], suffix="_meeting")
         .filter(pl.col("occurred_at_meeting") > pl.col("occurred_at"))
-        .select(pl.col("target").n_unique())
+        .select(pl.struct("kind", "target").n_unique())
         .item()
     )
     return rate(int(converted), first.height)

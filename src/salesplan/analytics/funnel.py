@@ -38,13 +38,22 @@ class StageConversion:
 
 
 def stage_conversion(
-    events: pl.DataFrame, stages: StageList, start: dt.date, end: dt.date
+    events: pl.DataFrame,
+    stages: StageList,
+    start: dt.date,
+    end: dt.date,
+    *,
+    presorted: bool = False,
 ) -> list[StageConversion]:
-    """Conversion out of each open stage for deals that entered it in [start, end)."""
+    """Conversion out of each open stage for deals that entered it in [start, end).
+
+    `presorted`: `events` is already sorted by opportunity_id, entered_at (skips the sort)."""
     lost_codes = [s.code for s in stages.stages if s.status.value == "lost"]
-    ordered = events.sort("opportunity_id", "entered_at").with_columns(
-        pl.col("stage_code").shift(-1).over("opportunity_id").alias("next_code"),
-        pl.col("entered_at").shift(-1).over("opportunity_id").alias("next_at"),
+    ordered = events if presorted else _sorted(events)
+    same_deal = pl.col("opportunity_id").shift(-1) == pl.col("opportunity_id")
+    ordered = ordered.with_columns(  # the deal's next event: a shift within sorted rows
+        pl.when(same_deal).then(pl.col("stage_code").shift(-1)).alias("next_code"),
+        pl.when(same_deal).then(pl.col("entered_at").shift(-1)).alias("next_at"),
     )
     window = ordered.filter(
         (pl.col("entered_at") >= dt.datetime.combine(start, dt.time()))
@@ -52,11 +61,9 @@ def stage_conversion(
     )
     results = []
     for stage in stages.open_stages:
-        at = (
-            window.filter(pl.col("stage_code") == stage.code)
-            .group_by("opportunity_id")
-            .agg(pl.all().sort_by("entered_at").first())
-        )
+        at = window.filter(pl.col("stage_code") == stage.code).unique(
+            subset="opportunity_id", keep="first", maintain_order=True
+        )  # rows are in time order within a deal: its first entry in the window
         advanced_at = _advanced(ordered, stage.code, lost_codes)
         at = at.join(advanced_at, on="opportunity_id", how="left").with_columns(
             pl.col("advanced_at").is_not_null().alias("advanced")
@@ -107,16 +114,24 @@ def stage_conversion_by(
     column: str = "segment",
 ) -> dict[str | None, list[StageConversion]]:
     """stage_conversion per value of an opportunity column (events joined on the deal id)."""
-    keyed = events.join(
+    keyed = _sorted(events).join(
         opportunities.select(pl.col("id").alias("opportunity_id"), pl.col(column).alias("_key")),
         on="opportunity_id",
         how="left",
+        maintain_order="left",
     )
     result: dict[str | None, list[StageConversion]] = {}
     for (key,), part in keyed.partition_by("_key", as_dict=True, maintain_order=True).items():
         label = None if key is None else str(key)
-        result[label] = stage_conversion(part.drop("_key"), stages, start, end)
+        result[label] = stage_conversion(
+            part.drop("_key"), stages, start, end, presorted=True
+        )  # partitions keep the sorted order
     return result
+
+
+def _sorted(events: pl.DataFrame) -> pl.DataFrame:
+    """Events by deal, then time (stable, so equal times keep their recorded order)."""
+    return events.sort("opportunity_id", "entered_at", maintain_order=True)
 
 
 def _q(values: pl.Series, q: float) -> float | None:

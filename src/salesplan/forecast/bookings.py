@@ -21,14 +21,17 @@ import polars as pl
 
 from salesplan.forecast.amounts import impute_amounts
 from salesplan.forecast.calibrated import CalibratedEstimator
-from salesplan.forecast.history import History, won_between
+from salesplan.forecast.history import History, outcomes_at, snapshot_rows, won_between
 from salesplan.forecast.runrate import RunRate, forecast_runrate
 from salesplan.forecast.simulation import BookingsRange, simulate
+from salesplan.forecast.snapshots import snapshot_days
 from salesplan.forecast.stage import StageEstimator
 from salesplan.forecast.timing import TimingModel
 
 METHODS = ("stage", "calibrated")
 DEFAULT_MODEL_ERROR = 0.10
+TRAINING_MONTHS = 36
+"""Monthly snapshots the calibrated and timing models learn from (both use 36)."""
 """κ before a backtest has measured it: a relative sd of 10 % on the pipeline expectation."""
 
 
@@ -53,11 +56,15 @@ class FittedModels:
 
 
 def fit_models(history: History, cutoff: dt.date) -> FittedModels:
+    """Fit every model; the monthly training snapshots and the outcomes at the cutoff are
+    built once and shared by the calibrated and timing models (they use the same days)."""
+    rows = snapshot_rows(history, snapshot_days(cutoff, history.start, TRAINING_MONTHS))
+    state = outcomes_at(history, cutoff)
     return FittedModels(
         cutoff,
         StageEstimator().fit(history, cutoff),
-        CalibratedEstimator().fit(history, cutoff),
-        TimingModel().fit(history, cutoff),
+        CalibratedEstimator().fit(history, cutoff, rows, state),
+        TimingModel().fit(history, cutoff, rows, state),
     )
 
 

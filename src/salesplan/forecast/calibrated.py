@@ -150,13 +150,25 @@ def add_bands(
     ).drop("p50", "p90")
 
 
-def training_rows(history: History, cutoff: dt.date, months: int = 36) -> pl.DataFrame:
-    """Snapshot rows before `cutoff` with `won` (1/0); censored (still open) rows dropped."""
-    days = snapshot_days(cutoff, history.start, months)
-    rows = snapshot_rows(history, days)
-    state = outcomes_at(history, cutoff).select("opportunity_id", "outcome")
+def training_rows(
+    history: History,
+    cutoff: dt.date,
+    months: int = 36,
+    *,
+    rows: pl.DataFrame | None = None,
+    state: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Snapshot rows before `cutoff` with `won` (1/0); censored (still open) rows dropped.
+
+    `rows` (snapshot_rows of the `months` snapshot days) and `state` (outcomes_at `cutoff`)
+    may be passed in when the caller already built them (fit_models shares them)."""
+    if rows is None:
+        rows = snapshot_rows(history, snapshot_days(cutoff, history.start, months))
+    if state is None:
+        state = outcomes_at(history, cutoff)
+    outcome = state.select("opportunity_id", "outcome")
     return (
-        rows.join(state, on="opportunity_id", how="left")
+        rows.join(outcome, on="opportunity_id", how="left")
         .filter(pl.col("outcome").is_in(["won", "lost"]))
         .with_columns((pl.col("outcome") == "won").cast(pl.Int64).alias("won"))
     )
@@ -175,8 +187,15 @@ class CalibratedEstimator:
     pooled: float = 0.0
     calibration: Calibration | None = None
 
-    def fit(self, history: History, cutoff: dt.date) -> CalibratedEstimator:
-        rows = training_rows(history, cutoff)
+    def fit(
+        self,
+        history: History,
+        cutoff: dt.date,
+        rows: pl.DataFrame | None = None,
+        state: pl.DataFrame | None = None,
+    ) -> CalibratedEstimator:
+        """Fit on history before `cutoff` (`rows`, `state`: see training_rows)."""
+        rows = training_rows(history, cutoff, rows=rows, state=state)
         self.bands = stay_bands(history, cutoff)
         amounts = rows["amount_plan_minor"].drop_nulls()
         self.amount_edges = (

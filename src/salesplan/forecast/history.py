@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -40,6 +41,11 @@ class History:
     stages: StageList
     list_prices: Mapping[str, int]
     as_of: dt.date
+
+    @cached_property
+    def stays(self) -> pl.DataFrame:
+        """See `stays()`."""
+        return _stays(self.events)
 
     @property
     def start(self) -> dt.date:
@@ -156,10 +162,20 @@ def complete_events(
 
 def stays(history: History) -> pl.DataFrame:
     """Open-stage stays: opportunity_id, stage_code, start, end (null: still there),
-    amount_plan_minor and close_date as stated on entry."""
-    ev = history.events
+    amount_plan_minor and close_date as stated on entry.
+
+    Built once per History (every fit and backtest cutoff reads them): the events are sorted
+    by deal and time, so a stay ends at the next row's entry when that row is the same deal.
+    """
+    return history.stays
+
+
+def _stays(ev: pl.DataFrame) -> pl.DataFrame:
+    if not ev["opportunity_id"].is_sorted():  # a hand-built History: group each deal's rows
+        ev = ev.sort("opportunity_id", maintain_order=True)
+    same_deal = pl.col("opportunity_id").shift(-1) == pl.col("opportunity_id")
     return (
-        ev.with_columns(pl.col("entered_at").shift(-1).over("opportunity_id").alias("end"))
+        ev.with_columns(pl.when(same_deal).then(pl.col("entered_at").shift(-1)).alias("end"))
         .filter(pl.col("status") == "open")
         .rename({"entered_at": "start"})
     )

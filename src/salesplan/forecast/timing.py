@@ -64,59 +64,81 @@ class TimingModel:
     """Shares of wins per month offset 0…horizon−1; the last row is the pooled fallback."""
     rows_used: int = 0
 
-    def fit(self, history: History, cutoff: dt.date) -> TimingModel:
-        days = snapshot_days(cutoff, history.start, 36)
-        rows = add_timing_features(snapshot_rows(history, days)).select(
-            "opportunity_id", "snapshot", *CELL
-        )
-        state = outcomes_at(history, cutoff)
+    def fit(
+        self,
+        history: History,
+        cutoff: dt.date,
+        rows: pl.DataFrame | None = None,
+        state: pl.DataFrame | None = None,
+    ) -> TimingModel:
+        """Fit on the monthly snapshots before `cutoff`. `rows` (snapshot_rows of those days)
+        and `state` (outcomes_at the cutoff) may be passed in when already built."""
+        if rows is None:
+            rows = snapshot_rows(history, snapshot_days(cutoff, history.start, 36))
+        rows = add_timing_features(rows).select("opportunity_id", "snapshot", *CELL)
+        if state is None:
+            state = outcomes_at(history, cutoff)
         won = state.filter(pl.col("outcome") == "won").select("opportunity_id", "closed_on")
         rows = rows.join(won, on="opportunity_id", how="left")
         end_index = month_index(cutoff)  # months fully observed: index < end_index
         snap_m = pl.col("snapshot").dt.year() * 12 + pl.col("snapshot").dt.month() - 1
         won_m = pl.col("closed_on").dt.year() * 12 + pl.col("closed_on").dt.month() - 1
-        rows = rows.with_columns(
-            (won_m - snap_m).alias("k"),
-            (pl.lit(end_index) - snap_m).alias("seen"),  # months t+0 … t+seen-1 fully observed
-        ).with_columns(pl.col("k").fill_null(10_000))
-        self.rows_used = rows.height
-        k, seen = rows["k"].to_numpy(), rows["seen"].to_numpy()
         h = self.horizon
-        wins = np.zeros((rows.height, h + 1), dtype=np.float32)
-        exposed = np.zeros((rows.height, h + 1), dtype=np.float32)
-        cols = np.arange(h + 1)
-        exposed[:, :h] = cols[None, :h] < seen[:, None]
-        # The tail (≥ horizon months) counts every win seen by T after the horizon.
-        exposed[:, h] = seen > h
-        inside = (k >= 0) & (k < h)
-        wins[np.flatnonzero(inside), k[inside]] = 1.0
-        tail = (k >= h) & (k < 10_000)
-        wins[tail, h] = 1.0
-        self._shrunk_shares(rows.select(*CELL), wins, exposed)
+        # Each row's win month offset as a column of the count matrices: 0…h−1 inside the
+        # horizon, h for the tail (a win seen by T after the horizon), −1 for no win seen.
+        k = won_m - snap_m
+        rows = rows.with_columns(
+            pl.when(k.is_null() | (k < 0)).then(-1).when(k < h).then(k).otherwise(h).alias("k"),
+            # months t+0 … t+seen-1 fully observed; exposure of column j is `seen > j`
+            (pl.lit(end_index) - snap_m).clip(0, h + 1).alias("seen"),
+        )
+        self.rows_used = rows.height
+        self._shrunk_shares(rows.select(*CELL, "k", "seen"))
         return self
 
-    def _shrunk_shares(self, cells: pl.DataFrame, w: np.ndarray, e: np.ndarray) -> None:
-        """Per-cell shares; each level's rates shrunk toward the level above (LEVELS)."""
+    def _shrunk_shares(self, rows: pl.DataFrame) -> None:
+        """Per-cell shares; each level's rates shrunk toward the level above (LEVELS).
+
+        Counts per cell come from np.bincount over flat (cell, column) indices: wins from `k`,
+        exposures as a histogram of `seen` summed from the right (exposed in column j ⇔
+        seen > j), so no rows × months matrix is ever built."""
         h = self.horizon
-        tw, te = w.sum(axis=0), e.sum(axis=0)
-        total = np.divide(tw, te, out=np.zeros(h + 1), where=te > 0)
-        parent_rate = np.tile(total, (cells.height, 1))
-        keys = cells
-        for level in LEVELS:
+        width = h + 1
+        k = rows["k"].to_numpy()
+        seen = rows["seen"].to_numpy().astype(np.int64)
+        has_win = k >= 0
+        parent_of: np.ndarray | None = None
+        parent_rate = np.zeros((0, width))
+        previous: np.ndarray | None = None
+        keys = rows.select(*CELL)
+        crate = np.zeros((0, width))
+        total = np.zeros(width)
+        nc = 0
+        for depth, level in enumerate(LEVELS):
             keys = keys.with_columns(
                 (pl.struct(*level).rank("dense").cast(pl.Int64) - 1).alias("_cell")
             )
             ci = keys["_cell"].to_numpy()
             nc = int(ci.max()) + 1 if len(ci) else 0
-            cw, ce, cp = np.zeros((nc, h + 1)), np.zeros((nc, h + 1)), np.zeros((nc, h + 1))
-            np.add.at(cw, ci, w)
-            np.add.at(ce, ci, e)
-            cp[ci] = parent_rate
+            cw = np.bincount(
+                ci[has_win] * width + k[has_win].astype(np.int64), minlength=nc * width
+            ).reshape(nc, width)
+            hist = np.bincount(ci * (h + 2) + seen, minlength=nc * (h + 2)).reshape(nc, h + 2)
+            ce = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1][:, 1:]  # rows with seen > j
+            if depth == 0:
+                tw, te = cw.sum(axis=0), ce.sum(axis=0)
+                total = np.divide(tw, te, out=np.zeros(width), where=te > 0)
+                cp = np.tile(total, (nc, 1))
+            else:
+                assert previous is not None
+                parent_of = np.zeros(nc, dtype=np.int64)
+                parent_of[ci] = previous
+                cp = parent_rate[parent_of]
             crate = (cw + SHRINK_ROWS * cp) / (ce + SHRINK_ROWS)
-            parent_rate = crate[ci]
+            parent_rate, previous = crate, ci
         sums = crate.sum(axis=1, keepdims=True) if nc else np.zeros((0, 1))
         share = np.divide(crate, sums, out=np.zeros_like(crate), where=sums > 0) if nc else crate
-        fallback = total / total.sum() if total.sum() > 0 else np.zeros(h + 1)
+        fallback = total / total.sum() if total.sum() > 0 else np.zeros(width)
         self.matrix = np.vstack([share[:, :h], fallback[None, :h]])
         self.cells = keys.select(*CELL, "_cell").unique(subset=list(CELL))
 

@@ -133,7 +133,10 @@ def _source(raw: RawTable, plan: Plan, name: str) -> tuple[pl.Expr, pl.Expr] | N
         labels.append(pl.lit(f"constants.{name}"))
     if not exprs:
         return None
-    return pl.coalesce(exprs), pl.coalesce(labels)
+    names = [*headers, *([f"constants.{name}"] if constant is not None else [])]
+    # An Enum, not a String: one small integer per row instead of a copy of the header's
+    # name (at 1M rows × 28 fields that is ~110 MB instead of ~450 MB).
+    return pl.coalesce(exprs), pl.coalesce(labels).cast(pl.Enum(list(dict.fromkeys(names))))
 
 
 def _problem_rows(frame: pl.DataFrame, name: str, bad: Mapping[str, v.ParseError]) -> list[Problem]:

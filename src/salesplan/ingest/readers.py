@@ -27,6 +27,7 @@ ROW: Final = "__row"
 
 HEADER_SCAN: Final = 30
 _SAMPLE = 256 * 1024
+_CHECK_SLICE = 16 * 2**20  # bytes decoded at a time to check a file is UTF-8
 _DELIMITERS: Final = (",", ";", "\t", "|")
 _CANDIDATE_ENCODINGS: Final = ["gb18030", "cp1252", "big5", "shift_jis"]
 _FOOTER: Final = (
@@ -76,8 +77,39 @@ def read_table(
             "{file} is an old binary Excel file (.xls); save it as .xlsx or CSV first.",
             file=path.name,
         )
+    used = encoding or detect_encoding(raw)
+    if _is_utf8_codec(used) and _is_utf8(raw):
+        if b"\x00" in raw:
+            raise DataError(
+                "{file} contains binary data; is it really a CSV file? Try --encoding.",
+                file=path.name,
+            )
+        table = read_csv_bytes(raw, path.name, known, encoding=used)
+        del raw  # the file's bytes are no longer needed: free them before tidying
+        return _tidy(table)
     text, used = decode(raw, encoding, path.name)
     return read_csv_text(text, path.name, known, encoding=used)
+
+
+def _is_utf8_codec(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether `raw` is valid UTF-8, decoded in slices so no str of the whole file is built
+    (a 240 MB export would otherwise cost ~500 MB of str just to be checked)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), _CHECK_SLICE):
+            decoder.decode(view[start : start + _CHECK_SLICE], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # --- encodings -------------------------------------------------------------------------
@@ -93,11 +125,8 @@ def detect_encoding(raw: bytes) -> str:
     if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
         even_nuls = sample[0::2].count(0)
         return "utf-16-be" if even_nuls > sample[1::2].count(0) else "utf-16-le"
-    try:
-        raw.decode("utf-8")
+    if _is_utf8(raw):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample, cp_isolation=_CANDIDATE_ENCODINGS).best()
@@ -196,11 +225,38 @@ def read_csv_text(
     if not head:
         raise DataError("{file} is empty.", file=source)
     index = find_header([row for _, row in head], is_known)
-    offset, header = head[index]
+    offset, _ = head[index]
     body = text[offset:].encode("utf-8")
+    return _tidy(_read_body(body, source, delimiter, index, encoding))
+
+
+def read_csv_bytes(
+    raw: bytes, source: str, is_known: IsKnownHeader, *, encoding: str | None = None
+) -> RawTable:
+    """`read_csv_text` for UTF-8 bytes, without decoding the whole file into a str: the
+    header is found in a decoded sample and Polars reads the bytes itself. Not yet tidied
+    (`_tidy`), so the caller can free `raw` first."""
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    sample = raw[start : start + _SAMPLE].decode("utf-8", errors="ignore")
+    delimiter = sniff_delimiter(sample)
+    head = _record_offsets(sample, delimiter, HEADER_SCAN)
+    if not head:
+        raise DataError("{file} is empty.", file=source)
+    index = find_header([row for _, row in head], is_known)
+    offset, _ = head[index]
+    skip = len(sample[:offset].encode("utf-8"))
+    body = raw[start + skip :] if skip else raw  # Polars skips a leading BOM itself
+    return _read_body(body, source, delimiter, index, encoding)  # untidied: see read_table
+
+
+def _read_body(
+    body: bytes, source: str, delimiter: str, index: int, encoding: str | None
+) -> RawTable:
+    """The records from the header row on (UTF-8 bytes) → a RawTable; `index` is the header
+    row's position among the file's records (title rows above it count for row numbers)."""
     try:
         frame = pl.read_csv(
-            io.BytesIO(body),
+            body,
             has_header=False,
             separator=delimiter,
             infer_schema=False,
@@ -218,8 +274,7 @@ def read_csv_text(
     frame = frame.slice(1).rename(dict(zip(frame.columns, names, strict=True)))
     header_row = index + 1
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(ROW))
-    del header
-    return _tidy(RawTable(source, names, frame, encoding=encoding, delimiter=delimiter))
+    return RawTable(source, names, frame, encoding=encoding, delimiter=delimiter)
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -344,20 +399,28 @@ def unique_headers(names: Sequence[str]) -> list[str]:
 
 
 def _tidy(table: RawTable) -> RawTable:
-    """Blank cells → null, then drop blank rows and report footers/totals rows."""
+    """Blank cells → null, then drop blank rows and report footers/totals rows.
+
+    Only columns with a cell to strip or blank are rewritten, and rows are filtered only when
+    some must go: a clean 1M-row export is not copied twice (~200 MB each) on the way.
+    """
     cols = [c for c in table.frame.columns if c != ROW]
-    frame = (
-        table.frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cols)
-        if cols
-        else table.frame
-    )
     if not cols:
         return table
+    dirty = table.frame.select(
+        (pl.col(c).str.contains(r"^\s|\s$") | (pl.col(c) == "")).any().alias(c) for c in cols
+    ).row(0)
+    touched = [c for c, needed in zip(cols, dirty, strict=True) if needed]
+    if touched:
+        table.frame = table.frame.with_columns(
+            pl.col(c).str.strip_chars().replace("", None) for c in touched
+        )
     blank = pl.all_horizontal(pl.col(c).is_null() for c in cols)
-    first = pl.coalesce(cols)
-    footer = first.str.contains(_FOOTER).fill_null(False)
-    dropped = frame.filter(~blank & footer)[ROW].to_list()
-    frame = frame.filter(~blank & ~footer)
-    table.frame = frame
+    footer = pl.coalesce(cols).str.contains(_FOOTER).fill_null(False)
+    flags = table.frame.select(blank.alias("blank"), footer.alias("footer"))
+    if not (flags["blank"].any() or flags["footer"].any()):
+        return table
+    dropped = table.frame.filter(flags["footer"] & ~flags["blank"])[ROW].to_list()
+    table.frame = table.frame.filter(~flags["blank"] & ~flags["footer"])
     table.dropped_rows = dropped
     return table

@@ -219,13 +219,15 @@ def import_file(
             report.rejects_path, report.rejected = skip_invalid, rejected.height
             frame = frame.filter(~pl.col(ROW).is_in(list(bad_rows)))
             events = events.filter(~pl.col(ROW).is_in(list(bad_rows)))
+        raw.frame = raw.frame.clear()  # the file's text is no longer needed: free it
         frame = deals.dedupe(frame, kind)
         report.stages_replaced = replace
         if dry_run:
             report.rows_written = 0
             return report
         progress.step(N_("Writing {rows} rows to the store…"), rows=frame.height)
-        checksum = hashlib.sha256(path.read_bytes()).hexdigest()[:64]
+        with path.open("rb") as exported:  # in blocks: the file may be hundreds of MB
+            checksum = hashlib.file_digest(exported, "sha256").hexdigest()[:64]
         with engine.begin() as connection:
             if replace:
                 records.replace_stages(connection, stages)

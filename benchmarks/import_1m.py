@@ -1,0 +1,255 @@
+"""import_1m: a 1M-row opportunities CSV into the SQLite store, against pandas and DuckDB.
+
+The CSV is written by a child process (`python -m benchmarks.import_1m --write-csv`) from
+`salesplan.demo.generate(size, seed=1, as_of=2026-11-28)` opportunities, so generating the
+data (about 2 GB at 1m) never counts towards this process's peak RSS; phase `write csv`
+is the child's wall time, not a target. Then, in this process, on the same file:
+
+1. `import`: `services.imports.import_file(settings, "opportunities", csv)` into a fresh
+   workspace, exactly what `salesplan import opportunities FILE --as-of 2026-11-28` runs
+   (read, detect preset, parse and validate every value, one transaction). Target < 15 s.
+2. `import rejected (bad last row)`: the same file with the last row's amount made
+   unreadable, into another fresh workspace: the import must refuse it (report written,
+   nothing stored, checked in `bad_row.*`) in about the time of a good import.
+3. `duckdb csv→parquet`: DuckDB's `COPY (SELECT * FROM read_csv(...)) TO 'x.parquet'`, the
+   floor: `import` names it as baseline, so the ratio is how far above the floor we are.
+4. `pandas read_csv+to_sql`: the plain-pandas reference (`pd.read_csv` + `DataFrame.to_sql`
+   into a new SQLite file through sqlite3), with `import` as baseline: its ratio is how many
+   times faster our import is (issue 3's goal: at least 5×).
+
+Peak RSS: the harness's `(process)` row covers all four (target < 1.5 GiB). `rss.<phase>`
+details give each phase's own high-water mark (Linux: VmHWM reset through
+/proc/self/clear_refs before the phase), so the import's own peak can be read apart from the
+references'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
+
+from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, megabytes, parse_options
+
+NAME = "import_1m"
+CSV_NAME = "opportunities.csv"
+BAD_NAME = "opportunities-bad-last-row.csv"
+BAD_AMOUNT = "12,34.5.6"
+"""Unreadable in every decimal convention: the import must refuse the whole file."""
+
+
+def _amount_text(minor: pl.Expr, exponent: pl.Expr) -> pl.Expr:
+    """Exact decimal text of integer minor units (`123456`, 2 → `1234.56`), no float."""
+    scale = pl.lit(10, pl.Int64).pow(exponent)
+    whole = (minor.abs() // scale).cast(pl.String)
+    cents = (minor.abs() % scale).cast(pl.String).str.zfill(exponent)
+    sign = pl.when(minor < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    text = pl.when(exponent > 0).then(whole + "." + cents).otherwise(whole)
+    return pl.when(minor.is_null()).then(None).otherwise(sign + text)
+
+
+def export_frame(opportunities: pl.DataFrame) -> pl.DataFrame:
+    """Canonical opportunities as a generic CRM export: the importer's own field names,
+    amounts as decimal text in their currency, ISO dates, stage labels, probability in %."""
+    from salesplan.i18n.money import currency_exponent
+
+    codes = opportunities["currency"].drop_nulls().unique().to_list()
+    exponents = {code: currency_exponent(code) for code in codes}
+    exponent = pl.col("currency").replace_strict(exponents, default=2, return_dtype=pl.Int64)
+    return opportunities.select(
+        "id",
+        "name",
+        "account_id",
+        "owner_id",
+        "pipeline",
+        _amount_text(pl.col("amount_minor"), exponent).alias("amount"),
+        "currency",
+        "created_on",
+        "close_date",
+        "closed_on",
+        "stage",
+        "status",
+        (pl.col("probability") * 100).round(0).cast(pl.Int64).alias("probability"),
+        "forecast_category",
+        "type",
+        "source",
+        "product",
+        "segment",
+        "region",
+        "industry",
+        "loss_reason",
+        "competitor",
+        "promotion",
+        "discount_pct",
+        "next_step",
+        "next_step_date",
+        "last_activity_on",
+    )
+
+
+def write_csv(size: DemoSize, directory: Path) -> None:
+    """Generate the dataset and write the good file and the bad-last-row file (child only)."""
+    from salesplan.demo import generate
+    from salesplan.domain.records import RecordKind
+
+    frame = generate(size, SEED, AS_OF).frames[RecordKind.OPPORTUNITY]
+    export = export_frame(frame)
+    export.write_csv(directory / CSV_NAME)
+    bad = export.with_columns(
+        pl.when(pl.int_range(pl.len()) == pl.len() - 1)
+        .then(pl.lit(BAD_AMOUNT))
+        .otherwise(pl.col("amount"))
+        .alias("amount")
+    )
+    bad.write_csv(directory / BAD_NAME)
+
+
+def _hwm_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _reset_hwm() -> bool:
+    """Reset this process's VmHWM (Linux ≥ 4.0); False when the kernel does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def _peak(recorder: Recorder, phase: str) -> Iterator[None]:
+    """Record the phase's own peak RSS (MB) as `rss.<phase>` when the kernel can tell it."""
+    reset = _reset_hwm()
+    yield
+    if reset:
+        recorder.info(f"rss.{phase}", round(_hwm_kb() / 1024))
+
+
+def _import(settings_dir: Path, csv: Path) -> object:
+    from salesplan.config import Settings
+    from salesplan.services.imports import import_file
+
+    settings = Settings(workspace=settings_dir, database_url=None, locale="en", currency="CNY")
+    return import_file(settings, "opportunities", csv, as_of=AS_OF)
+
+
+def _stored_rows(workspace: Path) -> int | None:
+    database = workspace / "salesplan.db"
+    if not database.exists():
+        return None
+    with sqlite3.connect(database) as connection:
+        (n,) = connection.execute("SELECT count(*) FROM opportunity").fetchone()
+    return int(n)
+
+
+def run(recorder: Recorder, size: DemoSize, workdir: Path) -> None:
+    started = time.perf_counter()
+    recorder.log("write csv (child process)…")
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.import_1m", "--size", size, "--write-csv", str(workdir)],
+        check=True,
+    )
+    recorder.phases.append(
+        {"name": "write csv", "seconds": time.perf_counter() - started, "baseline": None}
+    )
+    csv, bad_csv = workdir / CSV_NAME, workdir / BAD_NAME
+    rows = pl.scan_csv(csv).select(pl.len()).collect().item()
+    recorder.info("rows", rows)
+    recorder.info("csv_mb", megabytes(csv.stat().st_size))
+
+    from salesplan.services import imports  # noqa: F401 - import time is not the import's
+
+    good = workdir / "ws"
+    with _peak(recorder, "import"), recorder.phase("import", baseline="duckdb csv→parquet"):
+        report = _import(good, csv)
+    recorder.info("import.rows_written", getattr(report, "rows_written", None))
+    recorder.info("import.errors", len(getattr(report, "errors", [])))
+    recorder.info("import.stored_rows", _stored_rows(good))
+    recorder.info("store_file_mb", megabytes((good / "salesplan.db").stat().st_size))
+    del report
+    shutil.rmtree(good)
+
+    bad = workdir / "ws-bad"
+    with (
+        _peak(recorder, "import rejected"),
+        recorder.phase("import rejected (bad last row)", baseline="import"),
+    ):
+        report = _import(bad, bad_csv)
+    errors = getattr(report, "errors", [])
+    recorder.info("bad_row.errors", len(errors))
+    recorder.info("bad_row.row", errors[0].row if errors else None)
+    recorder.info("bad_row.rows_written", getattr(report, "rows_written", None))
+    recorder.info("bad_row.stored_rows", _stored_rows(bad))
+    del report, errors
+    shutil.rmtree(bad)
+
+    import duckdb
+
+    parquet = workdir / "floor.parquet"
+    with _peak(recorder, "duckdb"), recorder.phase("duckdb csv→parquet"):
+        duckdb.sql(
+            f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true)) "
+            f"TO '{parquet}' (FORMAT parquet)"
+        )
+    row = duckdb.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()
+    recorder.info("duckdb_rows", None if row is None else int(row[0]))
+
+    import pandas as pd  # type: ignore[import-untyped]
+
+    reference = workdir / "pandas.db"
+    with (
+        _peak(recorder, "pandas"),
+        recorder.phase("pandas read_csv+to_sql", baseline="import"),
+        sqlite3.connect(reference) as connection,
+    ):
+        pd.read_csv(csv).to_sql("opportunity", connection, index=False)
+    with sqlite3.connect(reference) as connection:
+        (n,) = connection.execute("SELECT count(*) FROM opportunity").fetchone()
+    recorder.info("pandas_rows", int(n))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--write-csv" in args:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--size", default="1m")
+        parser.add_argument("--write-csv", type=Path, required=True)
+        parsed = parser.parse_args(args)
+        write_csv(parsed.size, parsed.write_csv)
+        return
+    options = parse_options(__doc__ or NAME, "1m", args)
+    recorder = Recorder(NAME, options.size)
+    if options.workdir is not None:
+        options.workdir.mkdir(parents=True, exist_ok=True)
+        run(recorder, options.size, options.workdir)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
+        try:
+            run(recorder, options.size, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    recorder.info("seed", SEED)
+    recorder.info("as_of", AS_OF.isoformat())
+    recorder.emit()
+
+
+if __name__ == "__main__":
+    main()
