@@ -188,6 +188,19 @@ def test_demo_builds_a_fresh_workspace_and_reports_the_overview(
     assert sum(Decimal(q["target"]) for q in quarters) == Decimal(targets["target"])
     forecast = doc["forecast"]
     assert Decimal(forecast["p10"]) <= Decimal(forecast["p50"]) <= Decimal(forecast["p90"])
+    # …then writes the plan, finds the gaps, and renders the plan in both languages.
+    assert doc["plan_version"] >= 1
+    assert (ws / "plan.yaml").exists()
+    stakes = [Decimal(g["at_stake"]) for g in doc["gaps"]["items"]]
+    assert stakes and stakes[0] == max(stakes)
+    documents = [Path(p) for p in doc["documents"]]
+    assert sorted(p.name for p in documents) == [
+        "sales-plan-2027.en.html", "sales-plan-2027.en.pdf",
+        "sales-plan-2027.zh.html", "sales-plan-2027.zh.pdf",
+    ]  # fmt: skip
+    for path in documents:
+        assert path.stat().st_size > 10_000
+    assert documents[1].read_bytes().startswith(b"%PDF")
     # Running the demo again replaces its own workspace instead of doubling the data.
     code, out2, _ = _run(capsys, *argv)
     assert code == 0

@@ -11,6 +11,7 @@ import typer
 from salesplan.cli.app import STATE, app, settings
 from salesplan.cli.commands_baseline import baseline_payload, baseline_tables
 from salesplan.cli.commands_forecast import forecast_payload, forecast_tables
+from salesplan.cli.commands_gaps import gaps_payload, gaps_tables
 from salesplan.cli.commands_targets import targets_tables
 from salesplan.cli.labels import RECORD_LABELS
 from salesplan.cli.output import (
@@ -29,6 +30,13 @@ from salesplan.services.demo import LOAD_ORDER, DemoLoadResult, load_demo_data, 
 from salesplan.services.overview import Overview
 
 DEFAULT_DEMO_WORKSPACE = Path("salesplan-demo")
+DEMO_TOP_GAPS = 10
+
+
+def _top_rows(tables: list[TableResult], n: int) -> list[TableResult]:
+    """The tables with only their first `n` rows (the demo shows the top of long lists)."""
+    return [TableResult(table.title, table.columns, table.rows[:n]) for table in tables]
+
 
 FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="Output format: table, json or csv.")
@@ -158,7 +166,7 @@ def demo(
     if STATE.settings is not None and "workspace" not in STATE.settings.model_fields_set:
         s = s.model_copy(update={"workspace": DEFAULT_DEMO_WORKSPACE.resolve()})
     t = translator(s.locale)
-    with TerminalProgress(t, len(LOAD_ORDER) + 4, quiet=STATE.quiet) as progress:
+    with TerminalProgress(t, len(LOAD_ORDER) + 7, quiet=STATE.quiet) as progress:
         report = run_demo(s, seed=seed, as_of=_as_of(as_of), progress=progress)
     tables = _overview_tables(report.overview)
     result = Result(
@@ -169,6 +177,9 @@ def demo(
             "baseline": baseline_payload(report.baseline),
             "targets": targets_payload(report.targets),
             "forecast": forecast_payload(report.forecast, t),
+            "plan_version": report.plan_version,
+            "gaps": gaps_payload(report.gaps, t),
+            "documents": [str(path.resolve()) for path in report.documents],
         },
         tables=[
             _rows_table(report.loaded),
@@ -176,6 +187,7 @@ def demo(
             *baseline_tables(report.baseline),
             *targets_tables(report.targets, "quarter")[:2],
             *forecast_tables(report.forecast, t),
+            *_top_rows(gaps_tables(report.gaps, t)[:1], DEMO_TOP_GAPS),
         ],
         currency=s.currency,
         locale=s.locale,
@@ -183,4 +195,6 @@ def demo(
     )
     render(result, output, t, out)
     if output.value == "table" and out is None and not STATE.quiet:
+        for path in [s.workspace / "plan.yaml", *report.documents]:
+            typer.echo(t.gettext("Wrote {path}", path=str(path)))
         typer.echo(t.gettext("Demo workspace ready: {path}", path=str(s.workspace)))

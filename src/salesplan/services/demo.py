@@ -1,7 +1,9 @@
 """Demo data into a workspace, and the demo: sample data → everything built so far.
 
 Today that is: sample data → overview → baseline → next year's targets (blend) → forecast
-of the next quarter. Later issues add gaps and the rendered plan.
+of the next quarter → an annual plan drafted from the data → gaps ranked by revenue at stake,
+with draft initiatives written into the plan → the written plan as HTML and PDF in English
+and Chinese.
 
 `load_demo_data` writes one generated dataset into the store as one import batch per record
 kind, all in one transaction; the generator's ground truth goes beside the database as
@@ -20,10 +22,14 @@ from salesplan.config import Settings
 from salesplan.demo import DemoDataset, generate
 from salesplan.domain.records import RecordKind
 from salesplan.errors import ConfigError
+from salesplan.i18n import translator
 from salesplan.services.baseline import BaselineReport, compute_baseline
 from salesplan.services.forecast import ForecastReport, compute_forecast
+from salesplan.services.gaps import GapsReport, compute_gaps
 from salesplan.services.overview import Overview, workspace_overview
+from salesplan.services.plan import create_plan
 from salesplan.services.progress import Progress, SilentProgress
+from salesplan.services.report import gather_inputs, render_report
 from salesplan.services.store import open_store
 from salesplan.services.targets import TargetsReport, compute_targets
 from salesplan.storage import records
@@ -31,6 +37,7 @@ from salesplan.storage import records
 DemoSize = Literal["small", "medium", "1m"]
 DEMO_SIZES: tuple[str, ...] = get_args(DemoSize)
 DEMO_MARKER = ".salesplan-demo"
+DEMO_AUTHOR = "salesplan demo"
 TRUTH_DIR = "demo-truth"
 
 # Parents before children, so a reader of a half-loaded store never sees dangling ids.
@@ -127,6 +134,10 @@ class DemoReport:
     baseline: BaselineReport
     targets: TargetsReport
     forecast: ForecastReport
+    plan_version: int
+    gaps: GapsReport
+    documents: list[Path]
+    """The rendered plan: HTML and PDF, in English and Chinese."""
 
 
 def prepare_demo_workspace(workspace: Path) -> None:
@@ -168,4 +179,25 @@ def run_demo(
     targets = compute_targets(settings, method="blend")
     progress.step("Forecasting the next quarter…")
     forecast = compute_forecast(settings, seed=seed)
-    return DemoReport(loaded, overview, baseline, targets, forecast)
+    progress.step("Writing the plan…")
+    t = translator(settings.locale)
+    version = create_plan(
+        settings,
+        "annual",
+        settings.locale,
+        author=DEMO_AUTHOR,
+        reason=t.gettext("Annual plan drafted from the demo data."),
+        force=True,
+    )
+    progress.step("Finding the gaps and proposing initiatives…")
+    gaps = compute_gaps(settings, propose_drafts=True, seed=seed)
+    progress.step("Rendering the plan in English and Chinese…")
+    inputs = gather_inputs(settings, seed=seed)
+    documents = [
+        render_report(settings, fmt, lang, inputs=inputs)
+        for lang in ("en", "zh_CN")
+        for fmt in ("html", "pdf")
+    ]
+    return DemoReport(
+        loaded, overview, baseline, targets, forecast, version.number, gaps, documents
+    )
