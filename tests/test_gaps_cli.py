@@ -118,3 +118,36 @@ def test_bad_input_is_one_clean_line(
 def test_empty_workspace(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = _run(capsys, "-w", str(tmp_path / "empty"), "gaps")
     assert code == 1 and "no opportunities" in err
+
+
+def test_gaps_recorded_in_the_plan_are_ranked_with_the_measured_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ws = tmp_path_factory.mktemp("gaps-notes") / "ws"
+    settings = Settings(workspace=ws, database_url=None, locale="en", currency="CNY")
+    load_demo_data(settings, size="small", seed=7, as_of=dt.date(2026, 3, 15))
+    assert _run(capsys, "-w", str(ws), "plan", "new", "--reason", "start")[0] == 0
+    plan = ws / "plan.yaml"
+    plan.write_text(
+        plan.read_text("utf-8")
+        + "gaps:\n"
+        + "  - id: G1\n"
+        + "    kind: stale_collateral\n"
+        + "    description: Case studies are two years old\n"
+        + "    segment: enterprise\n"
+        + "    estimate: '1500000.00'\n",
+        "utf-8",
+    )
+    code, _, err = _run(capsys, "-w", str(ws), "plan", "import", "--reason", "collateral")
+    assert code == 0, err
+    code, out, err = _run(capsys, "-w", str(ws), "gaps", "-f", "json")
+    assert code == 0, err
+    items = json.loads(out)["gaps"]["items"]
+    recorded = [g for g in items if g["type"] == "stale_collateral"]
+    assert len(recorded) == 1
+    # The author's estimate of ¥1,500,000.00 is the money at stake, exactly.
+    assert Decimal(recorded[0]["at_stake"]) == Decimal("1500000.00")
+    assert recorded[0]["scope"]["segment"] == "enterprise"
+    # Ranked among the measured gaps by that money.
+    stakes = [Decimal(g["at_stake"]) for g in items]
+    assert stakes == sorted(stakes, reverse=True)

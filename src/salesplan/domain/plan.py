@@ -17,6 +17,7 @@ from salesplan.domain.plan_execution import (
     ActionItem,
     BudgetLine,
     Initiative,
+    RecordedGap,
     Resource,
     Review,
     Stakeholder,
@@ -144,6 +145,7 @@ class Plan(Section):
     pricing: Pricing = Field(default_factory=Pricing)
     resources: list[Resource] = Field(default_factory=list)
     market: Market = Field(default_factory=Market)
+    gaps: list[RecordedGap] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
     actions: list[ActionItem] = Field(default_factory=list)
     stakeholders: list[Stakeholder] = Field(default_factory=list)

@@ -108,6 +108,24 @@ class Involvement(Section):
 
 InitiativeStatus = Literal["draft", "planned", "in_progress", "blocked", "done", "dropped"]
 
+GapKind = Literal[
+    "stale_collateral", "inconsistent_messaging", "weak_demos", "marketing_misalignment", "other"
+]
+
+
+class RecordedGap(Section):
+    """A gap people see that the data cannot show (outdated collateral, inconsistent
+    messaging, weak demos, misalignment with marketing); `salesplan gaps` ranks it with the
+    measured ones and the playbook proposes an initiative for it."""
+
+    id: Id
+    kind: GapKind
+    description: Text
+    segment: str | None = None
+    region: str | None = None
+    estimate: Money | None = None
+    """Revenue at stake as its author estimates it (plan currency); none when unknown."""
+
 
 class Initiative(Section):
     """A change that closes a gap: what changes, one DRI, a deadline and the KPI it moves."""

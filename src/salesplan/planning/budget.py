@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
-CATEGORIES = ("headcount", "tools", "programs", "promotions", "travel", "other")
+CATEGORIES = ("headcount", "tools", "programs", "promotions", "travel", "training", "other")
 
 
 @dataclass(frozen=True, slots=True)

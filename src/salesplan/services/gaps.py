@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN
 from typing import Any
 
 import polars as pl
@@ -41,7 +42,7 @@ from salesplan.planning.playbook import DraftInitiative, load_playbook, play_for
 from salesplan.services import plan as plan_service
 from salesplan.services.baseline import load_frames, resolve_period
 from salesplan.services.forecast import Notice, load_workspace
-from salesplan.services.plan_store import latest
+from salesplan.services.plan_store import latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 
 FORECAST_METHOD = "calibrated"
@@ -334,9 +335,22 @@ def _in_period(gap: Gap, period: Period | None) -> bool:
 
 
 def _plan_notes(settings: Settings) -> list[QualitativeNote]:
-    """Qualitative gaps recorded in the plan. The plan model has no section for them yet, so
-    this reads nothing; planning.gaps_signals.qualitative_gaps is ready for them."""
-    return []
+    """Qualitative gaps recorded in the plan's `gaps` section (the latest stored version)."""
+    try:
+        stored = stored_plan(settings)
+    except (SalesplanError, ValueError):
+        return []
+    if stored is None:
+        return []
+    exponent = currency_exponent(settings.currency)
+    notes = []
+    for gap in stored[1].gaps:
+        scope = {k: v for k, v in (("segment", gap.segment), ("region", gap.region)) if v}
+        estimate = None
+        if gap.estimate is not None:
+            estimate = int(gap.estimate.scaleb(exponent).to_integral_value(ROUND_HALF_EVEN))
+        notes.append(QualitativeNote(gap.kind, gap.description, scope, estimate))
+    return notes
 
 
 def _write_drafts(
