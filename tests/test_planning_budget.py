@@ -70,3 +70,22 @@ def test_unknown_category_is_refused() -> None:
             team_cost_minor=0,
             expected_new_customers=1,
         )
+
+
+def test_team_cost_is_prorated_by_days_employed() -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from salesplan.planning.budget import team_cost_in_year
+
+    team = pl.DataFrame(
+        {
+            "start_date": [dt.date(2020, 1, 1), dt.date(2027, 7, 1), dt.date(2019, 5, 1), None],
+            "end_date": [None, None, dt.date(2027, 3, 31), None],
+            "annual_cost_minor": [365_000_00, 365_000_00, 365_000_00, None],
+        }
+    )
+    # All year: 365,000.00; from 1 July: 184 days → 184,000.00; to 31 March: 90 days →
+    # 90,000.00; no cost: 0. Total ¥639,000.00.
+    assert team_cost_in_year(team, 2027) == 639_000_00

@@ -9,10 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from salesplan.cli.app import app, settings
+from salesplan.cli.budget_payload import budget_payload, budget_table, budget_warnings
 from salesplan.cli.output import Column, Kind, OutputFormat, Result, TableResult, render
 from salesplan.cli.targets_payload import funnel_tables, targets_payload, team_tables
 from salesplan.errors import ConfigError
 from salesplan.i18n import N_, translator
+from salesplan.services.budget import compute_budget
 from salesplan.services.target_options import inputs_from_options
 from salesplan.services.targets import TargetsReport, compute_targets
 
@@ -227,17 +229,25 @@ def targets(
         locks=lock or (),
     )
     report = compute_targets(s, inputs=inputs)
+    budget = compute_budget(s, report)
     t = translator(s.locale)
+    payload = targets_payload(report)
+    payload["budget"] = None if budget is None else budget_payload(budget, s.currency)
+    tables = targets_tables(report, split)
+    warnings = [
+        {"code": w.code, "message": t.gettext(w.message, **w.params)} for w in report.warnings
+    ]
+    if budget is not None:
+        tables.append(budget_table(budget))
+        warnings += budget_warnings(budget, t, s.currency)
     result = Result(
         key="targets",
-        payload=targets_payload(report),
-        tables=targets_tables(report, split),
+        payload=payload,
+        tables=tables,
         currency=s.currency,
         locale=s.locale,
         as_of=report.as_of,
-        warnings=[
-            {"code": w.code, "message": t.gettext(w.message, **w.params)} for w in report.warnings
-        ],
+        warnings=warnings,
     )
     if xlsx:
         from salesplan.cli.targets_workbook import write_workbook

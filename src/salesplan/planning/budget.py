@@ -18,9 +18,12 @@ without any promotion in the plan.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+
+import polars as pl
 
 CATEGORIES = ("headcount", "tools", "programs", "promotions", "travel", "training", "other")
 
@@ -116,3 +119,24 @@ def check_budget(
             )
         )
     return BudgetCheck(total, by_category, cost_of_sales, cac, roi_forecast, roi_target, warnings)
+
+
+def team_cost_in_year(team: pl.DataFrame, year: int) -> int:
+    """Σ annual_cost_minor × (days employed in `year` ÷ days in `year`), rounded half-even.
+
+    `team` has start_date, end_date (inclusive, null = still employed) and annual_cost_minor
+    in plan-currency minor units; people without a cost count zero.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    days_in_year = (last - first).days + 1
+    total = Decimal(0)
+    for row in team.select("start_date", "end_date", "annual_cost_minor").iter_rows():
+        start, end, cost = row
+        if cost is None:
+            continue
+        begin = max(first, start or first)
+        finish = min(last, end or last)
+        if finish < begin:
+            continue
+        total += Decimal(cost) * ((finish - begin).days + 1) / days_in_year
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
