@@ -106,6 +106,23 @@ def targets_payload(report: TargetsReport) -> dict[str, Any]:
         "capacity": _capacity_json(report),
         "hiring": _hiring_json(report),
         "reverse_funnel": _funnel_json(report),
+        "reverse_funnel_by_segment": [
+            {
+                "segment": sf.segment,
+                "target": _money(sf.target_minor, report.currency),
+                "won_deals": None if sf.funnel is None else sf.funnel.won,
+                "opportunities": None if sf.funnel is None else sf.funnel.opportunities,
+                "pipeline": None if sf.funnel is None else _money(sf.funnel.pipeline_minor, c),
+                "sql": None if sf.funnel is None else sf.funnel.sql,
+                "mql": None if sf.funnel is None else sf.funnel.mql,
+                "leads": None if sf.funnel is None else sf.funnel.leads,
+                "coverage_quarter": None if sf.funnel is None else sf.funnel.coverage_quarter,
+                "activities_per_rep_week": (
+                    None if sf.funnel is None else sf.funnel.activities_per_rep_week
+                ),
+            }
+            for sf in report.segment_funnels
+        ],
     }
 
 
@@ -244,6 +261,32 @@ def _metric_table(title: str, rows: list[tuple[str, Kind, Any]]) -> TableResult:
     )
 
 
+def segment_funnel_table(report: TargetsReport) -> TableResult:
+    """The reverse funnel per segment: what each segment's share of the target needs."""
+    return TableResult(
+        title=N_("Reverse funnel by segment"),
+        columns=[
+            Column("segment", N_("Segment")),
+            Column("target", N_("Target"), Kind.MONEY),
+            Column("won", N_("Deals to win"), Kind.INT),
+            Column("opportunities", N_("Opportunities needed"), Kind.INT),
+            Column("pipeline", N_("Pipeline value to create"), Kind.MONEY),
+            Column("leads", N_("Leads"), Kind.INT),
+        ],
+        rows=[
+            {
+                "segment": sf.segment,
+                "target": sf.target_minor,
+                "won": None if sf.funnel is None else sf.funnel.won,
+                "opportunities": None if sf.funnel is None else sf.funnel.opportunities,
+                "pipeline": None if sf.funnel is None else sf.funnel.pipeline_minor,
+                "leads": None if sf.funnel is None else sf.funnel.leads,
+            }
+            for sf in report.segment_funnels
+        ],
+    )
+
+
 def funnel_tables(report: TargetsReport) -> list[TableResult]:
     f = report.funnel
     if f is None:
@@ -310,4 +353,5 @@ def funnel_tables(report: TargetsReport) -> list[TableResult]:
             for m in f.months
         ],
     )
-    return [summary, stages, activities, schedule]
+    by_segment = [segment_funnel_table(report)] if report.segment_funnels else []
+    return [summary, stages, activities, schedule, *by_segment]

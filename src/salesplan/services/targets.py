@@ -61,6 +61,7 @@ from salesplan.services.target_groups import (
 from salesplan.services.target_groups import (
     members as team_members,
 )
+from salesplan.services.target_segments import SegmentFunnel, segment_funnels
 from salesplan.storage import frames, records
 
 SELLING_ROLES = ("sdr", "bdr", "ae", "am")
@@ -103,6 +104,8 @@ class TargetsReport:
     funnel: ReverseFunnel | None
     baseline: GroupBaseline
     warnings: list[Warning_]
+    segment_funnels: list[SegmentFunnel] = field(default_factory=list)
+    """The reverse funnel worked per segment (services.target_segments)."""
 
 
 def target_inputs(**fields: Any) -> TargetInputs:
@@ -221,6 +224,12 @@ def compute_targets(
     groups, basis = break_down(won, period, capacity, split, target, inputs, settings.currency)
     hiring = _hiring(inputs, target, capacity, members, as_of) if members else None
     funnel = _funnel(store, base, period, inputs, target, split, warnings)
+    by_segment = segment_funnels(
+        store,
+        period,
+        split,
+        lambda part, b, sp: _funnel(part, b, period, inputs, sum(sp.months), sp, []),
+    )
     return TargetsReport(
         inputs=inputs,
         as_of=as_of,
@@ -238,6 +247,7 @@ def compute_targets(
         funnel=funnel,
         baseline=base,
         warnings=warnings,
+        segment_funnels=by_segment,
     )
 
 
