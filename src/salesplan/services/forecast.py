@@ -15,7 +15,7 @@ import polars as pl
 from salesplan.config import Settings
 from salesplan.domain.periods import Period, add_months
 from salesplan.domain.stages import DEFAULT_STAGES
-from salesplan.errors import ConfigError, DataError
+from salesplan.errors import ConfigError, DataError, SalesplanError
 from salesplan.forecast.backtest import GRAIN_MONTHS, BacktestReport, run_backtest
 from salesplan.forecast.bookings import (
     DEFAULT_MODEL_ERROR,
@@ -33,7 +33,9 @@ from salesplan.i18n import N_
 from salesplan.i18n.money import currency_exponent
 from salesplan.services.baseline import data_as_of, resolve_period
 from salesplan.services.overview import plan_currency_opportunities
+from salesplan.services.plan_store import stored_plan
 from salesplan.services.store import open_store
+from salesplan.services.targets import compute_targets
 from salesplan.storage import frames, records
 
 FORECAST_METHODS = ("auto", *METHODS)
@@ -204,13 +206,18 @@ def compute_forecast(
                 {"count": str(imputed)},
             )
         )
-    notices.append(
-        Notice(
-            "no_target",
-            N_("No target for {period} yet, so the probability of reaching it is not shown."),
-            {"period": chosen_period.label},
+    target_minor = period_target(settings, chosen_period)
+    probability = None
+    if target_minor is None:
+        notices.append(
+            Notice(
+                "no_target",
+                N_("No target for {period} yet, so the probability of reaching it is not shown."),
+                {"period": chosen_period.label},
+            )
         )
-    )
+    else:
+        probability = result.range.probability_at_least(target_minor)
     hygiene = pipeline_hygiene(history)
     if hygiene.flagged_share is not None and hygiene.flagged_share > 0.5:
         notices.append(
@@ -241,8 +248,27 @@ def compute_forecast(
         backtest=backtest,
         hygiene_flagged_share=hygiene.flagged_share,
         owners=workspace.owners,
+        target_minor=target_minor,
+        probability_of_target=probability,
         notices=notices,
     )
+
+
+def period_target(settings: Settings, period: Period) -> int | None:
+    """The period's target once the workspace has a plan: the blend target of the period's
+    year (as `salesplan plan new` sets it), split by the seasonality index; None before a
+    plan exists, for rolling periods, or when no target can be computed."""
+    if period.grain not in ("year", "quarter", "month") or stored_plan(settings) is None:
+        return None
+    try:
+        targets = compute_targets(settings, year=period.start.year, method="blend")
+    except SalesplanError:
+        return None
+    if period.grain == "year":
+        return targets.target_minor
+    if period.grain == "quarter":
+        return targets.split.quarters[(period.start.month - 1) // 3]
+    return targets.split.months[period.start.month - 1]
 
 
 def _with_stage_keys(deals: pl.DataFrame, history: History) -> pl.DataFrame:
