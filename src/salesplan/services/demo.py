@@ -177,8 +177,6 @@ def run_demo(
     baseline = compute_baseline(settings, period="last-12m")
     progress.step("Setting next year's targets…")
     targets = compute_targets(settings, method="blend")
-    progress.step("Forecasting the next quarter…")
-    forecast = compute_forecast(settings, seed=seed)
     progress.step("Writing the plan…")
     t = translator(settings.locale)
     version = create_plan(
@@ -189,6 +187,8 @@ def run_demo(
         reason=t.gettext("Annual plan drafted from the demo data."),
         force=True,
     )
+    progress.step("Forecasting the next quarter…")
+    forecast = compute_forecast(settings, seed=seed)
     progress.step("Finding the gaps and proposing initiatives…")
     gaps = compute_gaps(settings, propose_drafts=True, seed=seed)
     progress.step("Rendering the plan in English and Chinese…")
