@@ -18,6 +18,7 @@ import typer
 
 from salesplan.cli import (  # noqa: F401
     commands_baseline,
+    commands_calendar,
     commands_db,
     commands_demo,
     commands_forecast,
@@ -25,6 +26,7 @@ from salesplan.cli import (  # noqa: F401
     commands_import,
     commands_kpis,
     commands_plan,
+    commands_plan_history,
     commands_report,
     commands_targets,
 )
