@@ -19,15 +19,19 @@ import typer
 from salesplan.cli import (  # noqa: F401
     commands_baseline,
     commands_calendar,
+    commands_competitors,
     commands_db,
     commands_demo,
     commands_forecast,
     commands_gaps,
     commands_import,
     commands_kpis,
+    commands_leads,
     commands_plan,
     commands_plan_history,
+    commands_promotions,
     commands_report,
+    commands_segments,
     commands_targets,
 )
 from salesplan.cli.app import app, current_locale, reset_state

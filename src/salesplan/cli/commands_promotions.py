@@ -1,0 +1,139 @@
+"""`salesplan promotions`: promotions against comparable deals, and guardrail breaches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salesplan.cli.app import app, settings
+from salesplan.cli.baseline_sections import money, rate_json
+from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.i18n import N_, translator
+from salesplan.services.promotions import PromotionsReport, compute_promotions
+
+
+def promotions_payload(report: PromotionsReport) -> dict[str, Any]:
+    """The `promotions` JSON object (docs/market.md)."""
+    c = report.currency
+    return {
+        "period": {
+            "label": report.period.label,
+            "start": report.period.start.isoformat(),
+            "end_exclusive": report.period.end.isoformat(),
+        },
+        "plan": report.has_plan,
+        "promotions": [
+            {
+                "promotion": r.promotion,
+                "win_rate": rate_json(r.win_rate),
+                "comparable_win_rate": rate_json(r.comparable),
+                "comparable_win_rate_adjusted": r.comparable_win_rate_adjusted,
+                "lift": r.lift,
+                "coverage": r.coverage,
+                "discount": {"mean": r.discount_mean, "n": r.discount_n, "max": r.max_discount},
+                "avg_deal": money(r.avg_deal_minor, c),
+                "comparable_avg_deal": money(r.comparable_avg_deal_minor, c),
+                "cycle_median_days": r.cycle_median_days,
+                "comparable_cycle_days": r.comparable_cycle_days,
+            }
+            for r in report.promotions.rows
+        ],
+        "breaches": [
+            {
+                "owner": b.owner_id,
+                "promotion": b.promotion,
+                "max_discount": b.max_discount,
+                "deals": b.deals,
+                "amount": money(b.amount_minor, c),
+                "worst_discount": b.worst_discount,
+                "deal_ids": b.deal_ids,
+            }
+            for b in report.promotions.breaches
+        ],
+    }
+
+
+def promotions_tables(report: PromotionsReport) -> list[TableResult]:
+    comparison = TableResult(
+        title=N_("Promotions against comparable deals"),
+        columns=[
+            Column("promotion", N_("Promotion")),
+            Column("n", N_("Closed deals"), Kind.INT),
+            Column("win_rate", N_("Win rate"), Kind.RATE),
+            Column("win_low", N_("Win rate, low (95%)"), Kind.RATE),
+            Column("win_high", N_("Win rate, high (95%)"), Kind.RATE),
+            Column("comparable", N_("Comparable win rate (same mix)"), Kind.RATE),
+            Column("comparable_n", N_("Comparable deals"), Kind.INT),
+            Column("discount", N_("Average discount"), Kind.RATE),
+            Column("avg_deal", N_("Average deal size"), Kind.MONEY),
+            Column("comparable_avg_deal", N_("Comparable deal size"), Kind.MONEY),
+            Column("cycle", N_("Sales cycle, median days"), Kind.INT),
+            Column("comparable_cycle", N_("Comparable cycle, days"), Kind.INT),
+        ],
+        rows=[
+            {
+                "promotion": r.promotion,
+                "n": r.win_rate.n,
+                "win_rate": r.win_rate.rate,
+                "win_low": r.win_rate.low,
+                "win_high": r.win_rate.high,
+                "comparable": r.comparable_win_rate_adjusted,
+                "comparable_n": r.comparable.n,
+                "discount": r.discount_mean,
+                "avg_deal": r.avg_deal_minor,
+                "comparable_avg_deal": r.comparable_avg_deal_minor,
+                "cycle": r.cycle_median_days,
+                "comparable_cycle": r.comparable_cycle_days,
+            }
+            for r in report.promotions.rows
+        ],
+    )
+    breaches = TableResult(
+        title=N_("Discounts above the plan's maximum"),
+        columns=[
+            Column("owner", N_("Owner")),
+            Column("promotion", N_("Promotion")),
+            Column("max_discount", N_("Maximum discount"), Kind.RATE),
+            Column("worst", N_("Largest discount"), Kind.RATE),
+            Column("deals", N_("Deals"), Kind.INT),
+            Column("amount", N_("Amount"), Kind.MONEY),
+        ],
+        rows=[
+            {
+                "owner": b.owner_id,
+                "promotion": b.promotion,
+                "max_discount": b.max_discount,
+                "worst": b.worst_discount,
+                "deals": b.deals,
+                "amount": b.amount_minor,
+            }
+            for b in report.promotions.breaches
+        ],
+    )
+    return [comparison, breaches]
+
+
+@app.command("promotions")
+def promotions(
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="2026, 2026Q1, 2026-03 or last-12m (default)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Deals with each promotion against comparable deals without, and guardrail breaches."""
+    output = parse_format(fmt)
+    s = settings()
+    report = compute_promotions(s, period=period)
+    result = Result(
+        key="promotions",
+        payload=promotions_payload(report),
+        tables=promotions_tables(report),
+        currency=s.currency,
+        locale=s.locale,
+        as_of=report.as_of,
+    )
+    render(result, output, translator(s.locale), out)
