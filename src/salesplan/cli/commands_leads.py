@@ -32,6 +32,16 @@ def lead_scores_payload(report: LeadScoresReport) -> dict[str, Any]:
         "qualified_conversion": rate_json(r.qualified_conversion),
         "unqualified_conversion": rate_json(r.unqualified_conversion),
         "failures": [{"criterion": f.criterion, "leads": f.failed_first} for f in r.failures],
+        "model": (
+            None
+            if report.model is None
+            else {
+                "method": "naive_bayes",
+                "prior": report.model.prior,
+                "converted": report.model.n_converted,
+                "disqualified": report.model.n_lost,
+            }
+        ),
         "leads": [
             {
                 "id": s.lead_id,
@@ -42,10 +52,20 @@ def lead_scores_payload(report: LeadScoresReport) -> dict[str, Any]:
                 "rule": s.rule,
                 "route_to": s.route_to,
                 "converted": s.converted,
+                "conversion_score": _score(report, s.lead_id),
+                "top_factors": [
+                    {"attribute": a, "value": v, "weight": w}
+                    for a, v, w in report.scores.get(s.lead_id, (0.0, []))[1]
+                ],
             }
             for s in r.leads
         ],
     }
+
+
+def _score(report: LeadScoresReport, lead_id: str) -> float | None:
+    found = report.scores.get(lead_id)
+    return None if found is None else found[0]
 
 
 def lead_scores_tables(report: LeadScoresReport) -> list[TableResult]:
@@ -58,6 +78,7 @@ def lead_scores_tables(report: LeadScoresReport) -> list[TableResult]:
             Column("failed", N_("Failed criterion")),
             Column("band", N_("Priority")),
             Column("route_to", N_("Route to")),
+            Column("score", N_("Conversion score"), Kind.RATE),
         ],
         rows=[
             {
@@ -66,6 +87,7 @@ def lead_scores_tables(report: LeadScoresReport) -> list[TableResult]:
                 "failed": s.failed,
                 "band": s.band,
                 "route_to": s.route_to,
+                "score": _score(report, s.lead_id),
             }
             for s in r.leads
         ],

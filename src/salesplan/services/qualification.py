@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from salesplan.analytics.lead_scoring import FEATURES, LeadModel, fit_lead_model, score_lead
 from salesplan.config import Settings
 from salesplan.errors import ConfigError, DataError
 from salesplan.planning.qualification import Qualified, qualify
@@ -19,6 +20,10 @@ class LeadScoresReport:
     criteria: int
     rules: int
     result: Qualified
+    model: LeadModel | None = None
+    """The data-driven conversion model (None without converted and disqualified leads)."""
+    scores: dict[str, tuple[float, list[tuple[str, str, float]]]] = field(default_factory=dict)
+    """Lead id → (conversion probability, top factors (attribute, value, weight))."""
 
 
 def score_leads(settings: Settings) -> LeadScoresReport:
@@ -37,4 +42,12 @@ def score_leads(settings: Settings) -> LeadScoresReport:
     latest = leads["created_on"].max()
     as_of = latest if isinstance(latest, dt.date) else None
     criteria, rules = plan.qualification.criteria, plan.qualification.priority_rules
-    return LeadScoresReport(as_of, len(criteria), len(rules), qualify(leads, criteria, rules))
+    model = fit_lead_model(leads)
+    scores = {}
+    if model is not None:
+        present = [f for f in FEATURES if f in leads.columns]
+        for row in leads.select("id", *present).iter_rows(named=True):
+            scores[str(row["id"])] = score_lead(model, row)
+    return LeadScoresReport(
+        as_of, len(criteria), len(rules), qualify(leads, criteria, rules), model, scores
+    )
