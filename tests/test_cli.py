@@ -296,3 +296,16 @@ def test_baseline_json_contract_and_errors(
     code, _, err = _run(capsys, "--workspace", str(ws), "baseline", "--period", "someday")
     assert code == 1
     assert "someday" in err
+
+
+def test_an_unwritable_output_file_is_a_user_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = _run(
+        capsys, "--workspace", str(tmp_path / "w"), "demo-data", "--out", str(folder)
+    )
+    assert code == 1
+    assert str(folder) in err
+    assert "Internal error" not in err and "Traceback" not in err

@@ -162,3 +162,11 @@ def test_rank_is_by_money_then_confidence_then_id() -> None:
     a = forecast_gaps([Outlook("2026Q1", {}, 1_000, 700, 900, 1_100, "m")])[0]  # 100, low
     b = forecast_gaps([Outlook("2026Q2", {}, 1_000, 850, 900, 950, "m")])[0]  # 100, high
     assert [g.period for g in rank([a, b])] == ["2026Q2", "2026Q1"]
+
+
+def test_a_p50_above_target_is_a_downside_risk_not_a_shortfall() -> None:
+    (gap,) = forecast_gaps([Outlook("2027Q1", {}, 1_000, 800, 1_200, 1_500, "calibrated")])
+    # P50 1,200 ≥ target 1,000: nothing at stake, but P10 800 misses it by 200.
+    assert gap.type is GapType.FORECAST_DOWNSIDE
+    assert gap.at_stake_minor == 0
+    assert gap.terms["downside_minor"] == 200

@@ -56,6 +56,17 @@ def run(argv: list[str] | None = None) -> int:
         message = " ".join(t.gettext(exc.message_id, **exc.params).split())
         typer.echo(t.gettext("Error: {message}", message=message), err=True)
         return exc.exit_code
+    except OSError as exc:
+        if exc.filename is None:
+            return _internal_error(exc)
+        # A file the user named cannot be read or written (a folder, a missing directory,
+        # no permission): their input, not our bug.
+        t = translator(current_locale())
+        message = t.gettext(
+            "Cannot use the file {file}: {reason}", file=str(exc.filename), reason=exc.strerror
+        )
+        typer.echo(t.gettext("Error: {message}", message=message), err=True)
+        return 1
     except typer.Abort:
         typer.echo(translator(current_locale()).gettext("Aborted."), err=True)
         return 130
@@ -70,19 +81,23 @@ def run(argv: list[str] | None = None) -> int:
         return int(getattr(exc, "exit_code", 2) or 2)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    except Exception as exc:
-        log = _write_crash_log(exc)
-        t = translator(current_locale())
-        typer.echo(
-            t.gettext(
-                "Internal error: {message}. Details were written to {log}. Please report it.",
-                message=f"{type(exc).__name__}: {exc}",
-                log=str(log),
-            ),
-            err=True,
-        )
-        return 3
+    except Exception as exc:  # the last line of defence: no traceback on screen
+        return _internal_error(exc)
     return int(result) if isinstance(result, int) else 0
+
+
+def _internal_error(exc: BaseException) -> int:
+    log = _write_crash_log(exc)
+    t = translator(current_locale())
+    typer.echo(
+        t.gettext(
+            "Internal error: {message}. Details were written to {log}. Please report it.",
+            message=f"{type(exc).__name__}: {exc}",
+            log=str(log),
+        ),
+        err=True,
+    )
+    return 3
 
 
 def _write_crash_log(exc: BaseException) -> Path:

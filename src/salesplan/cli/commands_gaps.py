@@ -16,6 +16,7 @@ from salesplan.services.gaps import GapsReport, compute_gaps, parse_dimensions
 
 TYPE_LABELS = {
     "forecast_shortfall": N_("Forecast below target"),
+    "forecast_downside": N_("Downside risk: P10 below target"),
     "capacity_shortfall": N_("Capacity below target"),
     "pipeline_creation": N_("Too little pipeline created"),
     "pipeline_coverage": N_("Pipeline coverage too low"),

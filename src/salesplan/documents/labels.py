@@ -133,6 +133,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "gap": {
         "forecast_shortfall": N_("Forecast below target"),
+        "forecast_downside": N_("Downside risk: P10 below target"),
         "capacity_shortfall": N_("Capacity below target"),
         "pipeline_creation": N_("Too little pipeline created"),
         "pipeline_coverage": N_("Pipeline coverage too low"),

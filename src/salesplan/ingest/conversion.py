@@ -243,7 +243,7 @@ def _check_required(
     for name in needed:
         if name not in present:
             raise DataError(
-                "{file} has no column for {field}, which {kind} need. Its columns are: "
+                "{file} has no column for {field}, which {kind} records need. Its columns are: "
                 "{choices}. Name the column in a mapping file (columns: {field}: <header>) "
                 "or choose another --preset.",
                 file=raw.source,

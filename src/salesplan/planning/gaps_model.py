@@ -24,6 +24,8 @@ from salesplan.analytics.rates import LOW_CONFIDENCE_N
 
 class GapType(StrEnum):
     FORECAST = "forecast_shortfall"
+    FORECAST_DOWNSIDE = "forecast_downside"
+    """P50 reaches the target but P10 does not: a risk, not a shortfall (nothing at stake)."""
     CAPACITY = "capacity_shortfall"
     PIPELINE_CREATION = "pipeline_creation"
     PIPELINE_COVERAGE = "pipeline_coverage"

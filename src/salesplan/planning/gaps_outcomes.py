@@ -98,9 +98,10 @@ def forecast_gaps(outlooks: Sequence[Outlook]) -> list[Gap]:
     for o in outlooks:
         if o.target_minor <= 0 or o.p10_minor >= o.target_minor:
             continue
+        short = o.p50_minor < o.target_minor
         gaps.append(
             Gap(
-                type=GapType.FORECAST,
+                type=GapType.FORECAST if short else GapType.FORECAST_DOWNSIDE,
                 period=o.period,
                 scope=dict(o.scope),
                 metric="p50",

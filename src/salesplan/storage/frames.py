@@ -58,10 +58,13 @@ def read_frame(engine: Engine, kind: RecordKind) -> pl.DataFrame:
     folder = _CACHE_DIRS.get(engine)
     if folder is None:
         return _read_store(engine, kind)
-    path = folder / f"{kind.value}.{store_version(engine)}.parquet"
+    # The key changes with every import and with the canonical columns of this salesplan,
+    # so an upgrade never reads a file of another shape.
+    shape = hashlib.sha1(repr(SCHEMAS[kind]).encode()).hexdigest()[:8]
+    path = folder / f"{kind.value}.{store_version(engine)}.{shape}.parquet"
     if path.exists():
         with contextlib.suppress(OSError, pl.exceptions.PolarsError):
-            return pl.read_parquet(path)
+            return conform(kind, pl.read_parquet(path))
     frame = _read_store(engine, kind)
     _write_cache(folder, kind, path, frame)
     return frame
