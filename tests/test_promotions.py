@@ -90,7 +90,8 @@ def test_promotions_against_the_same_segment_mix() -> None:
     assert (discount.win_rate.successes, discount.win_rate.n) == (1, 2)
     assert discount.coverage == 0.5
     assert discount.comparable_win_rate_adjusted == pytest.approx(0.5)
-    assert discount.lift == pytest.approx(0.0)
+    # Lift on the covered deals only: the S1 deal was won (1/1) against 2/4 → +0.5.
+    assert discount.lift == pytest.approx(0.5)
     assert discount.comparable.n == 4
     # Discount depth of its closed deals (0.10 + 0.50)/2 = 0.30.
     assert discount.discount_mean == pytest.approx(0.3) and discount.discount_n == 2

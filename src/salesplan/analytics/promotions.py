@@ -12,7 +12,7 @@ Among deals closed in [start, end) (`promotion` null or empty = no promotion):
   Σ wᵢ·avg won₀ᵢ (exact fraction rounded half-even to minor units; weights renormalised
   over strata with a comparable win); adjusted cycle = Σ wᵢ·median cycle₀ᵢ likewise.
   `comparable` is the plain Rate of those comparable deals (its n and interval);
-  lift = P's win rate − the adjusted comparable rate (points).
+  lift = P's win rate on its deals that have comparables − the adjusted comparable rate (points).
 - guardrail breaches: deals (closed in the period or still open) whose `discount_pct` is
   above the maximum discount of their promotion, per owner and promotion, worst first.
 """
@@ -107,6 +107,18 @@ def _weighted(pairs: list[tuple[int, Fraction]]) -> Fraction | None:
     return sum((Fraction(weight, total) * value for weight, value in pairs), Fraction(0))
 
 
+def _lift(
+    mine: dict[str, _Stratum], covered: dict[str, int], adjusted: Fraction | None
+) -> float | None:
+    """The promotion's win rate over the strata that have comparables, minus theirs: both
+    sides on the same deals (strata without comparables would bias the difference)."""
+    closed = sum(covered.values())
+    if adjusted is None or closed == 0:
+        return None
+    won = sum(mine[k].won for k in covered)
+    return won / closed - float(adjusted)
+
+
 def _row(
     name: str, promo: pl.DataFrame, base: dict[str, _Stratum], max_discount: float | None
 ) -> PromotionRow:
@@ -137,7 +149,7 @@ def _row(
         win_rate=own,
         comparable=rate(comparable_won, comparable_n),
         comparable_win_rate_adjusted=float(adjusted) if adjusted is not None else None,
-        lift=own.rate - float(adjusted) if own.rate is not None and adjusted is not None else None,
+        lift=_lift(mine, covered, adjusted),
         coverage=sum(covered.values()) / closed if closed else 0.0,
         discount_mean=float(discounts.mean()) if discounts.len() else None,  # type: ignore[arg-type]
         discount_n=discounts.len(),
