@@ -128,7 +128,7 @@ def test_calendar_document() -> None:
     assert "DESCRIPTION:DRI: 王芳" in action
     quarterly = next(b for b in blocks if "UID:review-R2-20270401-2027@salesplan" in b)
     assert "DESCRIPTION:DRI: Li Wei\\ntargets\\ngaps" in quarterly
-    assert "SUMMARY:Plan review: quarterly (quarterly)" in quarterly
+    assert "SUMMARY:Plan review: Quarterly business review (Quarterly)" in quarterly
 
 
 @pytest.fixture(autouse=True)

@@ -9,29 +9,13 @@ import typer
 
 from salesplan.cli.app import app, settings
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.documents.labels import LABELS
 from salesplan.i18n import N_, Translator, translator
 from salesplan.i18n.money import minor_to_decimal
 from salesplan.planning.gaps import Gap
 from salesplan.services.gaps import GapsReport, compute_gaps, parse_dimensions
 
-TYPE_LABELS = {
-    "forecast_shortfall": N_("Forecast below target"),
-    "forecast_downside": N_("Downside risk: P10 below target"),
-    "capacity_shortfall": N_("Capacity below target"),
-    "pipeline_creation": N_("Too little pipeline created"),
-    "pipeline_coverage": N_("Pipeline coverage too low"),
-    "stage_conversion": N_("Weak stage conversion"),
-    "stage_velocity": N_("Slow stage"),
-    "rep_stage_conversion": N_("Rep skill gap"),
-    "follow_up": N_("Follow-up discipline"),
-    "lead_qualification": N_("Poor lead qualification"),
-    "retention": N_("Churn above last year"),
-    "stale_collateral": N_("Collateral out of date"),
-    "inconsistent_messaging": N_("Inconsistent messaging"),
-    "weak_demos": N_("Weak demos"),
-    "marketing_misalignment": N_("Misalignment with marketing"),
-    "other": N_("Other gap"),
-}
+TYPE_LABELS = LABELS["gap"]
 SOURCE_LABELS = {
     "target": N_("target"),
     "reverse_funnel": N_("reverse funnel"),

@@ -124,6 +124,14 @@ LABELS: dict[str, dict[str, str]] = {
         "content": N_("Content"),
         "other": N_("Other"),
     },
+    "review": {
+        "pipeline": N_("Pipeline review"),
+        "forecast": N_("Forecast review"),
+        "monthly": N_("Monthly business review"),
+        "quarterly": N_("Quarterly business review"),
+        "annual_planning": N_("Annual planning"),
+        "other": N_("Review"),
+    },
     "cadence": {
         "weekly": N_("Weekly"),
         "biweekly": N_("Every two weeks"),

@@ -55,7 +55,12 @@ GROUP_DIMENSIONS = {
     "owner_id": "owner_id",
     "rep": "owner_id",
 }
-OUTCOME_TYPES = (GapType.FORECAST, GapType.PIPELINE_CREATION, GapType.PIPELINE_COVERAGE)
+OUTCOME_TYPES = (
+    GapType.FORECAST,
+    GapType.FORECAST_DOWNSIDE,
+    GapType.PIPELINE_CREATION,
+    GapType.PIPELINE_COVERAGE,
+)
 
 
 @dataclass(frozen=True)

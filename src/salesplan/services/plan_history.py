@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from salesplan.config import Settings
+from salesplan.documents.labels import LABELS
 from salesplan.domain.plan import Plan
 from salesplan.domain.plan_diff import PlanChange, diff_plans
 from salesplan.domain.plan_execution import ActionItem, Initiative
@@ -212,7 +213,11 @@ def calendar_events(plan: Plan, say: Callable[..., str]) -> list[CalendarEvent]:
     ends = plan.ends or dt.date(plan.year, 12, 31)
     events: list[CalendarEvent] = []
     for review in plan.reviews:
-        summary = say(REVIEW_SUMMARY, kind=review.kind, cadence=review.cadence)
+        summary = say(
+            REVIEW_SUMMARY,
+            kind=say(LABELS["review"].get(review.kind, review.kind)),
+            cadence=say(LABELS["cadence"].get(review.cadence, review.cadence)),
+        )
         lines = [say(DRI_LINE, owner=review.owner or "–"), *review.agenda]
         for day in review_days(review.cadence, starts, ends, review.next_on):
             uid = f"review-{review.id}-{day:%Y%m%d}-{plan.year}@salesplan"
