@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from salesplan.cli.app import app, settings
 from salesplan.cli.baseline_sections import money, rate_json
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
-from salesplan.i18n import N_, translator
+from salesplan.cli.options import FormatOption, OutOption, PeriodOption, emit
+from salesplan.cli.output import Column, Kind, TableResult, parse_format
+from salesplan.i18n import N_
 from salesplan.services.competitors import CompetitorRow, CompetitorsReport, compute_competitors
 
 
@@ -94,23 +92,19 @@ def competitors_tables(report: CompetitorsReport) -> list[TableResult]:
 
 @app.command("competitors")
 def competitors(
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="2026, 2026Q1, 2026-03 or last-12m (default)."),
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """Win rate against each competitor, deals and value lost, beside the plan's notes."""
     output = parse_format(fmt)
     s = settings()
     report = compute_competitors(s, period=period)
-    result = Result(
-        key="competitors",
-        payload=competitors_payload(report),
-        tables=competitors_tables(report),
-        currency=s.currency,
-        locale=s.locale,
+    emit(
+        "competitors",
+        competitors_payload(report),
+        competitors_tables(report),
         as_of=report.as_of,
+        output=output,
+        out=out,
     )
-    render(result, output, translator(s.locale), out)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from salesplan.cli.app import app, settings
 from salesplan.cli.baseline_sections import money, rate_json
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
-from salesplan.i18n import N_, translator
+from salesplan.cli.options import FormatOption, OutOption, PeriodOption, emit
+from salesplan.cli.output import Column, Kind, TableResult, parse_format
+from salesplan.i18n import N_
 from salesplan.services.promotions import PromotionsReport, compute_promotions
 
 
@@ -117,23 +115,19 @@ def promotions_tables(report: PromotionsReport) -> list[TableResult]:
 
 @app.command("promotions")
 def promotions(
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="2026, 2026Q1, 2026-03 or last-12m (default)."),
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    period: PeriodOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """Deals with each promotion against comparable deals without, and guardrail breaches."""
     output = parse_format(fmt)
     s = settings()
     report = compute_promotions(s, period=period)
-    result = Result(
-        key="promotions",
-        payload=promotions_payload(report),
-        tables=promotions_tables(report),
-        currency=s.currency,
-        locale=s.locale,
+    emit(
+        "promotions",
+        promotions_payload(report),
+        promotions_tables(report),
         as_of=report.as_of,
+        output=output,
+        out=out,
     )
-    render(result, output, translator(s.locale), out)

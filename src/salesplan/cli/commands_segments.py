@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,8 +9,9 @@ import typer
 from salesplan.analytics.rates import LOW_CONFIDENCE_N
 from salesplan.cli.app import app, settings
 from salesplan.cli.baseline_sections import money, rate_json
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
-from salesplan.i18n import N_, translator
+from salesplan.cli.options import FormatOption, OutOption, PeriodOption, emit
+from salesplan.cli.output import Column, Kind, TableResult, parse_format
+from salesplan.i18n import N_
 from salesplan.services.segments import (
     SegmentsReport,
     compute_segments,
@@ -118,28 +118,24 @@ def segments_tables(report: SegmentsReport) -> list[TableResult]:
 
 @app.command("segments")
 def segments(
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="2026, 2026Q1, 2026-03 or last-12m (default)."),
-    ] = None,
+    period: PeriodOption = None,
     by: Annotated[
         str | None,
         typer.Option("--by", help="Any of segment, industry, company_size, region, source."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """Rank candidate segments by ICP fit and propose an ideal customer profile."""
     output = parse_format(fmt)
     dimensions = parse_segment_dimensions(by)
     s = settings()
     report = compute_segments(s, period=period, by=dimensions)
-    result = Result(
-        key="segments",
-        payload=segments_payload(report),
-        tables=segments_tables(report),
-        currency=s.currency,
-        locale=s.locale,
+    emit(
+        "segments",
+        segments_payload(report),
+        segments_tables(report),
         as_of=report.as_of,
+        output=output,
+        out=out,
     )
-    render(result, output, translator(s.locale), out)
