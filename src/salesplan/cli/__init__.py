@@ -62,8 +62,10 @@ def run(argv: list[str] | None = None) -> int:
         # A file the user named cannot be read or written (a folder, a missing directory,
         # no permission): their input, not our bug.
         t = translator(current_locale())
+        # A rename names the target second: that is the file the user asked for.
+        named = exc.filename2 if exc.filename2 is not None else exc.filename
         message = t.gettext(
-            "Cannot use the file {file}: {reason}", file=str(exc.filename), reason=exc.strerror
+            "Cannot use the file {file}: {reason}", file=str(named), reason=exc.strerror
         )
         typer.echo(t.gettext("Error: {message}", message=message), err=True)
         return 1

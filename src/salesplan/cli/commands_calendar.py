@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from salesplan import files
 from salesplan.cli.app import app, settings
 from salesplan.i18n import translator
 from salesplan.services.plan_history import plan_calendar
@@ -27,7 +28,7 @@ def calendar(
         typer.echo(result.text, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(result.text.encode("utf-8"))  # bytes: keep CRLF exactly
+    files.write_bytes(out, result.text.encode("utf-8"))  # bytes: keep CRLF exactly
     typer.echo(
         t.gettext(
             "Wrote {count} events from plan version {version} to {path}.",

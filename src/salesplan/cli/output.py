@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from salesplan import files
 from salesplan.errors import ConfigError
 from salesplan.i18n import Translator
 from salesplan.i18n.money import minor_to_decimal
@@ -136,7 +137,7 @@ def render(result: Result, fmt: OutputFormat, t: Translator, out: Path | None = 
         typer.echo(text, nl=False)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        files.write_text(out, text)
 
 
 def _envelope(result: Result) -> dict[str, Any]:

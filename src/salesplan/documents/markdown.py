@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from salesplan import files
 from salesplan.documents.charts import svg
 from salesplan.documents.model import Figure, Report, Section
 from salesplan.documents.present import Presenter
@@ -82,5 +83,5 @@ def write_markdown(report: Report, t: Translator, out: Path) -> Path:
         path = folder / f"{fig.chart}.svg"
         path.write_text(svg(fig, p), encoding="utf-8")
         links[fig.chart] = f"{folder.name}/{path.name}"
-    out.write_text(render_markdown(report, t, links), encoding="utf-8")
+    files.write_text(out, render_markdown(report, t, links))
     return out

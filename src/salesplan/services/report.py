@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from salesplan import files
 from salesplan.config import Settings
 from salesplan.documents.build import SECTION_KEYS, build_report
 from salesplan.documents.html import render_html
@@ -217,11 +218,13 @@ def render_report(
     path = out or default_path(settings, report, fmt, t.locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
-        path.write_text(render_html(report, t), encoding="utf-8")
-    elif fmt == "pdf":
-        write_pdf(render_html(report, t), path)
+        files.write_text(path, render_html(report, t))
     elif fmt == "md":
-        write_markdown(report, t, path)
+        write_markdown(report, t, path)  # charts first, then the page itself atomically
     else:
-        write_xlsx(report, t, path)
+        with files.replacing(path) as tmp:
+            if fmt == "pdf":
+                write_pdf(render_html(report, t), tmp)
+            else:
+                write_xlsx(report, t, tmp)
     return path
