@@ -39,9 +39,9 @@ from salesplan.domain.stages import DEFAULT_STAGES
 from salesplan.i18n.money import currency_exponent
 from salesplan.services.baseline import (
     BaselineFrames,
-    _team_in_plan_currency,
     baseline_report,
     data_as_of,
+    team_in_plan_currency,
 )
 
 NAME = "baseline_1m"
@@ -56,7 +56,7 @@ def load_frames(directory: Path) -> BaselineFrames:
         opportunities, rates, PLAN_CURRENCY, exponents, on="close_date"
     )
     as_of = data_as_of(opportunities)
-    team = _team_in_plan_currency(load(directory, K.TEAM_MEMBER), rates, PLAN_CURRENCY, as_of)
+    team = team_in_plan_currency(load(directory, K.TEAM_MEMBER), rates, PLAN_CURRENCY, as_of)
     return BaselineFrames(
         as_of, opportunities, load(directory, K.STAGE_EVENT), load(directory, K.ACCOUNT),
         load(directory, K.LEAD), load(directory, K.ACTIVITY), team, DEFAULT_STAGES,

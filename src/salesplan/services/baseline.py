@@ -109,9 +109,10 @@ def data_as_of(opportunities: pl.DataFrame) -> dt.date:
     return max(known) if known else dt.date.today()
 
 
-def _team_in_plan_currency(
+def team_in_plan_currency(
     team: pl.DataFrame, rates: pl.DataFrame, plan: str, as_of: dt.date
 ) -> pl.DataFrame:
+    """Add quota_plan_minor and cost_plan_minor: quotas and costs at the as-of date's rate."""
     codes = set(team["currency"].drop_nulls().unique().to_list()) | {plan}
     exponents = {code: currency_exponent(code) for code in codes}
     dated = team.with_columns(pl.lit(as_of).alias("rate_on"))
@@ -152,7 +153,7 @@ def load_frames(settings: Settings) -> BaselineFrames:
             "Run `salesplan demo` or import a CRM export."
         )
     as_of = data_as_of(opportunities)
-    team = _team_in_plan_currency(team, rates, settings.currency, as_of)
+    team = team_in_plan_currency(team, rates, settings.currency, as_of)
     return BaselineFrames(as_of, opportunities, events, accounts, leads, activities, team, stages)
 
 

@@ -9,10 +9,12 @@ import polars as pl
 from salesplan.config import Settings
 from salesplan.i18n.money import currency_exponent
 from salesplan.planning.budget import BudgetCheck, BudgetLine, check_budget, team_cost_in_year
-from salesplan.services.baseline import load_frames
+from salesplan.services.baseline import team_in_plan_currency
 from salesplan.services.forecast import compute_forecast
 from salesplan.services.plan_store import stored_plan
+from salesplan.services.store import open_store
 from salesplan.services.targets import TargetsReport
+from salesplan.storage import frames
 
 FORECAST_METHOD = "calibrated"
 """A fixed method: the budget check must not pay for a backtest to choose one."""
@@ -40,7 +42,12 @@ def compute_budget(settings: Settings, targets: TargetsReport) -> BudgetReport |
         for line in plan.budget
     ]
     year = targets.inputs.year
-    team = load_frames(settings).team
+    engine = open_store(settings)  # only the team and the rates: not every frame
+    try:
+        team, rates = frames.read_team(engine), frames.read_fx_rates(engine)
+    finally:
+        engine.dispose()
+    team = team_in_plan_currency(team, rates, settings.currency, targets.as_of)
     cost = team.select(
         "start_date", "end_date", pl.col("cost_plan_minor").alias("annual_cost_minor")
     )
