@@ -105,6 +105,17 @@ def test_invalid_currency_setting(
     code, _, err = _run(capsys, "db", "upgrade")
     assert code == 1
     assert "SALESPLAN_CURRENCY" in err
+    assert "yuan is not an ISO 4217 currency code" in err
+
+
+def test_invalid_setting_is_explained_in_chinese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SALESPLAN_CURRENCY", "yuan")
+    code, _, err = _run(capsys, "--lang", "zh", "db", "upgrade")
+    assert code == 1
+    assert "设置 SALESPLAN_CURRENCY 无效：yuan 不是 ISO 4217 货币代码" in err
+    assert "Value error" not in err
 
 
 def test_database_of_an_unknown_revision_is_refused(

@@ -115,6 +115,22 @@ def test_invalid_import_names_paths_in_chinese(
     assert code == 1 and "goals[1].level" in out and "问题" in out
 
 
+def test_plan_problems_are_translated_wherever_the_error_surfaces() -> None:
+    """Any command that meets an invalid plan shows its problems in the user's language,
+    not only `plan import`/`plan validate` (the CLI edge asks the error for its params)."""
+    from salesplan.domain.plan_errors import PlanIssue
+    from salesplan.i18n import translator
+    from salesplan.services.plan_store import PlanInvalidError
+
+    error = PlanInvalidError(
+        "plan.yaml",
+        [PlanIssue(path="goals[1].level", msgid="This field is required.", params={})],
+    )
+    zh = translator("zh_CN")
+    text = zh.gettext(error.message_id, **error.localised_params(zh.gettext))
+    assert text == "plan.yaml 不是有效的计划。发现问题：1 个。goals[1].level：此字段为必填项。"
+
+
 def test_actions_filters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     source = tmp_path / "actions.yaml"

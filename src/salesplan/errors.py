@@ -7,6 +7,7 @@ never show a traceback. Anything else escaping a command is an internal error (e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,6 +20,11 @@ class SalesplanError(Exception):
         super().__init__(message_id)
         self.message_id = message_id
         self.params = params
+
+    def localised_params(self, gettext: Callable[..., str]) -> dict[str, Any]:
+        """The parameters as the message should show them; subclasses whose parameters hold
+        further messages (a list of problems) translate them here with `gettext`."""
+        return self.params
 
     def __str__(self) -> str:
         try:

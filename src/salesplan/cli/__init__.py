@@ -53,7 +53,8 @@ def run(argv: list[str] | None = None) -> int:
         result = app(args=argv, prog_name="salesplan", standalone_mode=False)
     except SalesplanError as exc:
         t = translator(current_locale())
-        message = " ".join(t.gettext(exc.message_id, **exc.params).split())
+        params = exc.localised_params(t.gettext)
+        message = " ".join(t.gettext(exc.message_id, **params).split())
         typer.echo(t.gettext("Error: {message}", message=message), err=True)
         return exc.exit_code
     except OSError as exc:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from salesplan.config import Settings, normalise_locale
 from salesplan.errors import ConfigError
-from salesplan.i18n import SUPPORTED_LOCALES
+from salesplan.i18n import N_, SUPPORTED_LOCALES
 
 app = typer.Typer(
     name="salesplan",
@@ -94,12 +94,26 @@ def global_options(
         STATE.settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        name = "SALESPLAN_" + "_".join(str(p) for p in first["loc"]).upper()
+        expected = _SETTING_EXPECTED.get(field)
+        if expected is not None:
+            raise ConfigError(expected, name=name, value=first.get("input")) from exc
         raise ConfigError(
             "Invalid setting {name}: {reason}",
-            name="SALESPLAN_" + "_".join(str(p) for p in first["loc"]).upper(),
+            name=name,
             reason=first["msg"],
         ) from exc
     STATE.locale = STATE.settings.locale
+
+
+# What each setting accepts, in the user's language (pydantic's own reasons are English).
+_SETTING_EXPECTED = {
+    "currency": N_(
+        "Invalid setting {name}: {value} is not an ISO 4217 currency code like CNY or USD."
+    ),
+    "locale": N_("Invalid setting {name}: {value} is not a supported language; use en or zh."),
+}
 
 
 def settings() -> Settings:

@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from salesplan.cli.output import Kind, Result, TableResult
+from salesplan.files import replacing
 from salesplan.i18n import N_, Translator
 from salesplan.i18n.money import currency_exponent, minor_to_decimal
 from salesplan.services.targets import TargetsReport
@@ -168,6 +169,11 @@ _TOTALS: dict[str, tuple[str, ...]] = {
 def write_workbook(report: TargetsReport, result: Result, t: Translator, out: Path) -> None:
     """Write the targets, methods, groups, capacity and funnel tables to `out` (.xlsx)."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as tmp:
+        _write(report, result, t, tmp)
+
+
+def _write(report: TargetsReport, result: Result, t: Translator, out: Path) -> None:
     book = xlsxwriter.Workbook(str(out))
     try:
         f = _Formats(book, report.currency)

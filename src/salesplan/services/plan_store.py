@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from salesplan.analytics.kpis import Kpi, load_library
 from salesplan.config import Settings
 from salesplan.domain.plan import Plan
 from salesplan.domain.plan_checks import reference_issues
-from salesplan.domain.plan_errors import PlanIssue, validation_issues
+from salesplan.domain.plan_errors import PATH_MESSAGE, PlanIssue, validation_issues
 from salesplan.errors import ConfigError, DataError
 from salesplan.i18n import N_
 from salesplan.services.store import open_store
@@ -90,12 +91,19 @@ class PlanInvalidError(DataError):
     def __init__(self, source: str, issues: list[PlanIssue]) -> None:
         english = "; ".join(f"{i.path}: {i.msgid.format(**i.params)}" for i in issues)
         super().__init__(
-            "{file} is not a valid plan ({count} problems): {problems}",
+            "{file} is not a valid plan. Problems found: {count}. {problems}",
             file=source,
             count=len(issues),
             problems=english,
         )
         self.issues = issues
+
+    def localised_params(self, gettext: Callable[..., str]) -> dict[str, Any]:
+        problems = "; ".join(
+            gettext(PATH_MESSAGE, path=i.path, message=gettext(i.msgid, **i.params))
+            for i in self.issues
+        )
+        return {**self.params, "problems": problems}
 
 
 @dataclass(frozen=True, slots=True)
