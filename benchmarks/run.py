@@ -98,6 +98,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         size="1m",
         description="fit + forecast (10,000 sims) and 12-cutoff backtest on a 1m workspace",
         max_seconds={"fit + forecast": 5.0, "backtest": 60.0},
+        max_peak_rss_mb=1024.0,
     ),
     Benchmark(
         name="baseline_1m",

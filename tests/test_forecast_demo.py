@@ -1,7 +1,7 @@
 """Acceptance on the demo generator's known truth (medium, seed 7, as of 2026-03-15).
 
 - calibrated P(win) of the open deals vs the generator's true probabilities: ECE ≤ 0.03;
-- 12 monthly backtest cutoffs: P10–P90 coverage of calibrated in [70 %, 90 %];
+- 12 monthly backtest cutoffs: P10–P90 coverage of calibrated in [70 %, 90 %] (seeds 7, 11);
 - calibrated + timing beats the CRM stage method on WAPE.
 """
 
@@ -26,9 +26,8 @@ AS_OF = dt.date(2026, 3, 15)
 EXPONENTS = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2}
 
 
-@pytest.fixture(scope="module")
-def demo() -> tuple[DemoDataset, History]:
-    data = generate("medium", 7, AS_OF)
+def _demo(seed: int) -> tuple[DemoDataset, History]:
+    data = generate("medium", seed, AS_OF)
     rates = data.frames[RecordKind.FX_RATE]
     opportunities = to_plan_currency(
         data.frames[RecordKind.OPPORTUNITY], rates, "CNY", EXPONENTS, on="close_date"
@@ -39,6 +38,11 @@ def demo() -> tuple[DemoDataset, History]:
         exponents=EXPONENTS, as_of=AS_OF,
     )  # fmt: skip
     return data, history
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[DemoDataset, History]:
+    return _demo(7)
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +92,22 @@ def test_backtest_interval_coverage(backtest: BacktestReport) -> None:
     assert coverage is not None and 0.7 <= coverage <= 0.9
 
 
+def test_backtest_interval_coverage_on_another_company() -> None:
+    # Seed 11 was 0.67 before the calibrated P(win) was levelled to the timing model (the
+    # forecasts were biased high at every quarter's start); measured 0.75 (9 of 12) now.
+    report = run_backtest(_demo(11)[1], grain="month", cutoffs=12, sims=2000, seed=0)
+    scores = {s.method: s for s in report.scores}
+    coverage = scores["calibrated"].coverage
+    assert coverage is not None and 0.7 <= coverage <= 0.9
+    stage, calibrated = scores["stage"].wape, scores["calibrated"].wape
+    assert stage is not None and calibrated is not None and calibrated < stage
+
+
 def test_calibrated_with_timing_beats_stage_and_naive(backtest: BacktestReport) -> None:
     scores = {s.method: s for s in backtest.scores}
     calibrated, stage = scores["calibrated"].wape, scores["stage"].wape
     assert calibrated is not None and stage is not None
-    # Measured WAPE: calibrated 0.105, stage 0.497, mean of last three 0.443.
+    # Measured WAPE: calibrated 0.102, stage 0.503, mean of last three 0.443.
     assert calibrated < stage
     assert calibrated < (scores["mean_3"].wape or 0)
     assert backtest.chosen == "calibrated"

@@ -209,3 +209,17 @@ def test_broken_xlsx_is_a_clean_error(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DataError):
         _read(path)
+
+
+def test_gbk_text_after_a_long_plain_ascii_head(tmp_path: Path) -> None:
+    """An export whose first 256 KB are ids and dates (ASCII, which every legacy encoding
+    reads alike) and whose Chinese names come later is still read as GB18030, not Big5."""
+    path = tmp_path / "late-chinese.csv"
+    head = "id,name\n" + "".join(f"A{i},x\n" for i in range(60_000))  # ~500 KB of ASCII
+    path.write_bytes((head + "B1,北京星辰能源有限公司\nB2,上海数据科技\n").encode("gb18030"))
+    table = read_table(path)
+    assert table.encoding == "gb18030"
+    assert table.frame.tail(2).select("id", "name").rows() == [
+        ("B1", "北京星辰能源有限公司"),
+        ("B2", "上海数据科技"),
+    ]

@@ -1,22 +1,18 @@
-"""`salesplan calendar`: review cadence and deadlines as RFC 5545 iCalendar, rules tested."""
+"""`salesplan calendar`: review cadence and deadlines as iCalendar, read back with icalendar."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import icalendar
 import pytest
 
 from salesplan.cli import run
 from salesplan.domain.plan import Plan
-from salesplan.services.plan_history import (
-    calendar_events,
-    ics_escape,
-    ics_fold,
-    ics_text,
-    review_days,
-)
+from salesplan.domain.plan_calendar import review_days
+from salesplan.services.calendar import calendar_events, ics_bytes
 
 PLAN = """\
 type: annual
@@ -69,66 +65,61 @@ def test_review_days_over_the_plan_year() -> None:
     assert review_days("yearly", *year, dt.date(2026, 5, 1)) == [dt.date(2027, 1, 1)]
 
 
-def test_text_escaping() -> None:
-    assert ics_escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+def _events(data: bytes) -> dict[str, icalendar.Event]:
+    """The VEVENTs of an .ics file parsed by icalendar, by UID; checks the raw framing."""
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")  # only CRLF line endings
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))  # folded at 75 octets
+    cal = icalendar.Calendar.from_ical(data)
+    events = [cast(icalendar.Event, e) for e in cal.walk("VEVENT")]
+    by_uid = {str(e["UID"]): e for e in events}
+    assert len(by_uid) == len(events)  # UIDs are unique
+    return by_uid
 
 
-def test_folding_at_75_octets_never_splits_a_character() -> None:
-    line = "DESCRIPTION:" + "x" * 200
-    physical = ics_fold(line).split("\r\n")
-    # 75 octets, then " " + 74 octets, …: 212 = 75 + 74 + 63
-    assert [len(p) for p in physical] == [75, 75, 64]
-    assert all(p.startswith(" ") for p in physical[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(physical)) == line
-    chinese = "SUMMARY:" + "华" * 40  # 8 + 120 octets
-    folded = ics_fold(chinese).split("\r\n")
-    sizes = [len(p.encode("utf-8")) for p in folded]
-    # 8 + 22×3 = 74 (a 23rd character would make 77); then " " + 18×3 = 55
-    assert sizes == [74, 55]
-    assert "".join(p[1:] if i else p for i, p in enumerate(folded)) == chinese
-    assert ics_fold("SHORT") == "SHORT"
-
-
-def _unfold(text: str) -> list[str]:
-    assert text.endswith("\r\n")
-    assert "\n" not in text.replace("\r\n", "")  # only CRLF line endings
-    physical = text[:-2].split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in physical)
-    return text[:-2].replace("\r\n ", "").split("\r\n")
+def _day(event: icalendar.Event, name: str) -> dt.date:
+    value = event.decoded(name)
+    assert type(value) is dt.date  # all-day: a DATE, not a DATE-TIME
+    return value
 
 
 def test_calendar_document() -> None:
     events = calendar_events(_plan(), say)
     # R1 12 monthly + R2 4 quarterly + I1 + A1 (I2 has no deadline) = 18
     assert len(events) == 18
-    lines = _unfold(ics_text(events, "Plan 2027, East", STAMP))
-    assert lines[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//salesplan//plan calendar//EN"]
-    assert "X-WR-CALNAME:Plan 2027\\, East" in lines
-    assert lines[-1] == "END:VCALENDAR"
-    blocks: list[list[str]] = []
-    for line in lines:
-        if line == "BEGIN:VEVENT":
-            blocks.append([])
-        elif blocks and line != "END:VEVENT" and "END:VEVENT" not in blocks[-1]:
-            blocks[-1].append(line)
-    assert len(blocks) == 18 and lines.count("END:VEVENT") == 18
-    uids = []
-    for block in blocks:
-        names = [b.split(":", 1)[0].split(";", 1)[0] for b in block]
-        assert names.count("UID") == 1 and names.count("DTSTAMP") == 1
-        assert "DTSTAMP:20261128T074005Z" in block
-        uids += [b for b in block if b.startswith("UID:")]
-    assert len(set(uids)) == 18
-    initiative = next(b for b in blocks if "UID:initiative-I1-2027@salesplan" in b)
-    assert "DTSTART;VALUE=DATE:20270331" in initiative
-    assert "DTEND;VALUE=DATE:20270401" in initiative  # all day: the end is exclusive
-    assert "SUMMARY:Initiative I1 due: Demo script\\, v2\\; \\\\new\\\\" in initiative
-    assert "DESCRIPTION:DRI: Li Wei" in initiative
-    action = next(b for b in blocks if "UID:action-A1-2027@salesplan" in b)
-    assert "DESCRIPTION:DRI: 王芳" in action
-    quarterly = next(b for b in blocks if "UID:review-R2-20270401-2027@salesplan" in b)
-    assert "DESCRIPTION:DRI: Li Wei\\ntargets\\ngaps" in quarterly
-    assert "SUMMARY:Plan review: Quarterly business review (Quarterly)" in quarterly
+    data = ics_bytes(events, 'Plan 2027, East; "core"', STAMP)
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0"
+    assert str(cal["PRODID"]) == "-//salesplan//plan calendar//EN"
+    assert str(cal["X-WR-CALNAME"]) == 'Plan 2027, East; "core"'  # escaped and read back
+    parsed = _events(data)
+    assert len(parsed) == 18
+    for event in parsed.values():
+        assert event.decoded("DTSTAMP") == STAMP
+        # all day: DTEND is the day after DTSTART (exclusive)
+        assert _day(event, "DTEND") == _day(event, "DTSTART") + dt.timedelta(days=1)
+    initiative = parsed["initiative-I1-2027@salesplan"]
+    assert _day(initiative, "DTSTART") == dt.date(2027, 3, 31)
+    assert _day(initiative, "DTEND") == dt.date(2027, 4, 1)
+    assert str(initiative["SUMMARY"]) == "Initiative I1 due: Demo script, v2; \\new\\"
+    assert str(initiative["DESCRIPTION"]) == "DRI: Li Wei"
+    # the escaped form is what the file holds: \ ; and , escaped
+    assert b"SUMMARY:Initiative I1 due: Demo script\\, v2\\; \\\\new\\\\" in data
+    action = parsed["action-A1-2027@salesplan"]
+    assert _day(action, "DTSTART") == dt.date(2027, 2, 20)
+    assert str(action["DESCRIPTION"]) == "DRI: 王芳"
+    title = "为华东区的每一位客户经理准备一份完整的演示脚本并在季度复盘会议之前完成全部培训和考核"
+    assert str(action["SUMMARY"]) == f"Action item A1 due: {title}"  # folded, read back whole
+    quarterly = parsed["review-R2-20270401-2027@salesplan"]
+    assert str(quarterly["DESCRIPTION"]) == "DRI: Li Wei\ntargets\ngaps"
+    assert str(quarterly["SUMMARY"]) == ("Plan review: Quarterly business review (Quarterly)")
+    # R2 quarterly from 1 Jan: 1 Jan, 1 Apr, 1 Jul, 1 Oct
+    r2 = sorted(_day(e, "DTSTART") for u, e in parsed.items() if u.startswith("review-R2-"))
+    assert r2 == [dt.date(2027, m, 1) for m in (1, 4, 7, 10)]
+    # R1 monthly from 31 Jan: 12 meetings, the 31st clamped (28 Feb, 30 Apr, …)
+    r1 = sorted(_day(e, "DTSTART") for u, e in parsed.items() if u.startswith("review-R1-"))
+    assert [d.day for d in r1] == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert "review-R1-20270228-2027@salesplan" in parsed
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +141,10 @@ def test_cli_writes_the_ics_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     out = tmp_path / "out" / "plan.ics"
     assert run(["-w", ws, "calendar", "--out", str(out)]) == 0
     assert "Wrote 18 events from plan version 1" in capsys.readouterr().out
-    data = out.read_bytes()
-    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
-    assert _unfold(data.decode("utf-8")).count("BEGIN:VEVENT") == 18
+    parsed = _events(out.read_bytes())
+    assert len(parsed) == 18
+    assert _day(parsed["action-A1-2027@salesplan"], "DTSTART") == dt.date(2027, 2, 20)
+    assert run(["-w", ws, "--lang", "zh", "calendar"]) == 0
+    printed = _events(capsys.readouterr().out.encode("utf-8"))
+    assert len(printed) == 18
+    assert str(printed["initiative-I1-2027@salesplan"]["SUMMARY"]).startswith("举措 I1")

@@ -10,7 +10,7 @@ from typing import Any, cast
 import polars as pl
 import pytest
 
-from salesplan.analytics.promotions import promotion_comparison
+from salesplan.analytics.promotions import NO_PROMOTION, promotion_comparison, promotion_margins
 from salesplan.cli import run
 from salesplan.domain.plan import Plan
 from salesplan.domain.plan_market import Guardrail, Pricing, Promotion
@@ -105,6 +105,37 @@ def test_promotions_against_the_same_segment_mix() -> None:
     assert breaches == [("o2", "discount", 2, 500, 0.5, ["d2", "d3"])]
 
 
+def test_margin_where_cost_is_known() -> None:
+    def won(ident: str, amount: int, cost: int | None, promotion: str | None) -> dict[str, Any]:
+        return {**_deal(ident, "S1", "won", amount, 10, promotion), "cost_plan_minor": cost}
+
+    deals = pl.DataFrame(
+        [
+            won("t1", 1000, 600, "trial"),
+            won("t2", 500, None, "trial"),  # no cost: counted as unknown, not measured
+            {**_deal("t3", "S1", "lost", 300, 5, "trial"), "cost_plan_minor": 100},  # lost
+            won("n1", 2000, 800, None),
+            won("n2", 1000, 700, "  "),  # a blank code is no promotion
+            won("n3", 0, 10, None),  # no amount: no margin to speak of
+            won("d1", 900, 600, "discount"),
+        ]
+    )
+    margins = promotion_margins(deals, START, END)
+    assert margins is not None and sorted(margins) == [NO_PROMOTION, "discount", "trial"]
+    trial, base, discount = margins["trial"], margins[NO_PROMOTION], margins["discount"]
+    # trial: (1000 − 600) ÷ 1000 = 0.4 on 1 deal; t2 has no cost.
+    assert (trial.deals, trial.unknown_cost, trial.amount_minor, trial.margin_minor) == (
+        1, 1, 1000, 400,
+    )  # fmt: skip
+    assert trial.margin == pytest.approx(0.4)
+    # Without a promotion: (2000 + 1000 − 800 − 700) ÷ 3000 = 1500 ÷ 3000 = 0.5.
+    assert (base.deals, base.margin_minor) == (2, 1500) and base.margin == pytest.approx(0.5)
+    # discount: (900 − 600) ÷ 900 = 1/3.
+    assert discount.margin == pytest.approx(1 / 3)
+    # The canonical schema has no cost: needs input.
+    assert promotion_margins(deals.drop("cost_plan_minor"), START, END) is None
+
+
 def test_no_limits_no_breaches_and_empty_history() -> None:
     assert promotion_comparison(_deals(), START, END).breaches == []
     empty = promotion_comparison(_deals().clear(), START, END, {"discount": 0.1})
@@ -141,6 +172,12 @@ def test_cli_promotions_json_with_and_without_plan(
     assert set(document) == {"as_of", "currency", "locale", "promotions", "warnings"}
     doc = document["promotions"]
     assert doc["plan"] is False and doc["breaches"] == []
+    # Neither the demo's opportunities nor its products carry a cost: margin needs input.
+    assert doc["margin"] == {
+        "status": "needs_input", "needs": ["cost_plan_minor"], "min_margin": {},
+        "without_promotion": None,
+    }  # fmt: skip
+    assert all(p["margin"] is None for p in doc["promotions"])
     assert {p["promotion"] for p in doc["promotions"]} == {"trial", "discount", "subscription"}
     for p in doc["promotions"]:
         assert p["win_rate"]["low"] <= p["win_rate"]["rate"] <= p["win_rate"]["high"]

@@ -77,42 +77,78 @@ def _counts() -> list[pl.Expr]:
     ]
 
 
-def _conversion(activities: pl.DataFrame, start: dt.date, end: dt.date) -> Rate:
-    # The target is (kind, id): the opportunity, else the lead, else the account. Two key
-    # columns instead of one concatenated string, so no string is built per activity.
+def outreach_targets(activities: pl.DataFrame) -> pl.DataFrame:
+    """Every target's first outreach (`first_touch`) and whether a held meeting or demo came
+    after it (`converted`), over all the data: the input of every period's conversion.
+
+    The target is (kind, id): the opportunity, else the lead, else the account. "A meeting
+    after the first touch exists" is "the last meeting is after the first touch", so one
+    group_by gives both, without joining meetings to touches."""
     opp, lead, acc = pl.col("opportunity_id"), pl.col("lead_id"), pl.col("account_id")
     kind = pl.when(opp.is_not_null()).then(0).when(lead.is_not_null()).then(1).otherwise(2)
-    with_target = activities.select(
-        kind.cast(pl.Int8).alias("kind"),
-        pl.coalesce(opp, lead, acc).alias("target"),
-        "type",
-        "occurred_at",
-        _held().alias("held"),
-    ).filter(pl.col("target").is_not_null())
-    first = (
-        with_target.filter(pl.col("type").is_in(OUTREACH))
+    at = pl.col("occurred_at")
+    touch, meeting = pl.col("touch"), pl.col("meeting")
+    # Plain min/max of prepared columns: the group_by's fast path (a filter inside the
+    # aggregation is much slower at millions of rows).
+    return (
+        activities.lazy()
+        .select(
+            kind.cast(pl.Int8).alias("kind"),
+            pl.coalesce(opp, lead, acc).alias("target"),
+            pl.when(pl.col("type").is_in(OUTREACH)).then(at).alias("touch"),
+            pl.when(_held()).then(at).alias("meeting"),
+        )
+        .filter(pl.col("target").is_not_null() & (touch.is_not_null() | meeting.is_not_null()))
         .group_by("kind", "target")
-        .agg(pl.col("occurred_at").min().alias("first_touch"))
+        .agg(touch.min().alias("first_touch"), meeting.max().alias("last_meeting"))
+        .filter(pl.col("first_touch").is_not_null())
+        .select(
+            pl.col("first_touch").alias("occurred_at"),
+            (pl.col("last_meeting") > pl.col("first_touch")).fill_null(False).alias("converted"),
+        )
+        .collect()
     )
-    first = _window(first.rename({"first_touch": "occurred_at"}), start, end)
-    meetings = with_target.filter(pl.col("held")).select("kind", "target", "occurred_at")
-    converted = (
-        first.join(meetings, on=["kind", "target"], suffix="_meeting")
-        .filter(pl.col("occurred_at_meeting") > pl.col("occurred_at"))
-        .select(pl.struct("kind", "target").n_unique())
-        .item()
-    )
-    return rate(int(converted), first.height)
 
 
-def activity_summary(activities: pl.DataFrame, start: dt.date, end: dt.date) -> ActivitySummary:
-    """Volumes and outreach conversion of activities in [start, end) (see module doc)."""
-    window = _window(activities, start, end)
+def _conversion(targets: pl.DataFrame, start: dt.date, end: dt.date) -> Rate:
+    first = _window(targets, start, end)
+    return rate(int(first["converted"].sum()), first.height)
+
+
+def outreach_conversion(targets: pl.DataFrame, start: dt.date, end: dt.date) -> Rate:
+    """Outreach → meeting/demo of the targets first touched in [start, end), from
+    `outreach_targets` (see module doc)."""
+    return _conversion(targets, start, end)
+
+
+def activity_count(activities: pl.DataFrame, start: dt.date, end: dt.date) -> int:
+    """Activities with `occurred_at` in [start, end) (a count, no copy of the rows)."""
+    at = pl.col("occurred_at")
+    lo, hi = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
+    return int(activities.select(((at >= lo) & (at < hi)).sum()).item())
+
+
+def activity_summary(
+    activities: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    *,
+    targets: pl.DataFrame | None = None,
+) -> ActivitySummary:
+    """Volumes and outreach conversion of activities in [start, end) (see module doc).
+
+    `targets`: `outreach_targets(activities)`, reused across periods when given."""
+    columns = ["owner_id", "type", "outcome", "occurred_at"]
+    window = _window(activities.select(columns), start, end)  # select first: cheaper copy
     weeks = (end - start).days / 7
     totals = window.select(*_counts(), _held().sum().cast(pl.Int64).alias("held")).row(
         0, named=True
     )
-    per_rep = window.group_by("owner_id").agg(_counts()).sort("total", descending=True)
+    per_rep = (
+        window.group_by("owner_id")
+        .agg(_counts())
+        .sort(["total", "owner_id"], descending=[True, False], nulls_last=True)
+    )  # ties by owner, so the order never depends on the group_by's
     reps = [
         RepActivity(
             owner_id=r["owner_id"],
@@ -145,6 +181,8 @@ def activity_summary(activities: pl.DataFrame, start: dt.date, end: dt.date) -> 
         per_rep_week_median=q(0.5),
         per_rep_week_p25=q(0.25),
         per_rep_week_p75=q(0.75),
-        outreach_to_meeting=_conversion(activities, start, end),
+        outreach_to_meeting=_conversion(
+            outreach_targets(activities) if targets is None else targets, start, end
+        ),
         meetings_per_100_touches=100 * held / outreach if outreach else None,
     )

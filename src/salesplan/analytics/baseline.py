@@ -56,7 +56,7 @@ def closed_in(opportunities: pl.DataFrame, start: dt.date, end: dt.date) -> pl.D
     )
 
 
-def _closed_aggregates(closed: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def _closed_aggregates(closed: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     won = pl.col("status") == "won"
     won_amount = pl.col("amount_plan_minor").filter(won).sort()
     n_won = won.sum()
@@ -78,7 +78,7 @@ def _closed_aggregates(closed: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return closed.select(aggregations)
 
 
-def _created_aggregates(created: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def _created_aggregates(created: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     aggregations = [
         pl.len().cast(pl.Int64).alias("created"),
         pl.col("amount_plan_minor").sum().cast(pl.Int64).alias("created_minor"),
@@ -99,10 +99,18 @@ def baseline_groups(
     Win rates of groups are also shrunk toward the pooled rate of the period (see rates.py).
     """
     keys = list(by)
-    closed = closed_in(opportunities, start, end)
-    created = opportunities.filter((pl.col("created_on") >= start) & (pl.col("created_on") < end))
-    closed_agg = _closed_aggregates(closed, keys)
-    created_agg = _created_aggregates(created, keys)
+    # Only the columns used, before filtering: a filter copies every column it keeps.
+    needed = [*keys, "status", "created_on", "closed_on", "amount_plan_minor"]
+    frame = opportunities.lazy().select(needed)
+    closed = frame.filter(
+        pl.col("status").is_in(["won", "lost"])
+        & (pl.col("closed_on") >= start)
+        & (pl.col("closed_on") < end)
+    )
+    created = frame.filter((pl.col("created_on") >= start) & (pl.col("created_on") < end))
+    closed_agg, created_agg = pl.collect_all(
+        [_closed_aggregates(closed, keys), _created_aggregates(created, keys)]
+    )
     if keys:
         table = closed_agg.join(created_agg, on=keys, how="full", coalesce=True, nulls_equal=True)
         table = table.sort(keys, nulls_last=True)

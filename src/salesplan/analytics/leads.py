@@ -49,7 +49,9 @@ class LeadFunnel:
     bookings_per_lead_minor: int | None
 
 
-def _flags(leads: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
+def lead_flags(leads: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
+    """Every lead with the steps it reached (is_mql, is_sql, is_opp, is_won, is_closed, is_dq)
+    and its opportunity's amount: row by row, so one table serves every period's cohort."""
     status = pl.col("status")
     opp = opportunities.select(
         pl.col("id").alias("opportunity_id"),
@@ -63,13 +65,21 @@ def _flags(leads: pl.DataFrame, opportunities: pl.DataFrame) -> pl.DataFrame:
     )
     sql = converted | pl.col("sql_on").is_not_null() | (status == "sql")
     mql = sql | pl.col("mql_on").is_not_null() | (status == "mql")
-    return leads.join(opp, on="opportunity_id", how="left").with_columns(
-        mql.alias("is_mql"),
-        sql.alias("is_sql"),
-        converted.alias("is_opp"),
-        (pl.col("opp_status") == "won").fill_null(False).alias("is_won"),
-        pl.col("opp_status").is_in(["won", "lost"]).fill_null(False).alias("is_closed"),
-        (status == "disqualified").alias("is_dq"),
+    columns = ["source", "created_on", "status", "opportunity_id", "converted_on", "sql_on"]
+    return (
+        leads.select(*columns, "mql_on")
+        .join(opp, on="opportunity_id", how="left")
+        .select(
+            "source",
+            "created_on",
+            "opp_amount",
+            mql.alias("is_mql"),
+            sql.alias("is_sql"),
+            converted.alias("is_opp"),
+            (pl.col("opp_status") == "won").fill_null(False).alias("is_won"),
+            pl.col("opp_status").is_in(["won", "lost"]).fill_null(False).alias("is_closed"),
+            (status == "disqualified").alias("is_dq"),
+        )
     )
 
 
@@ -115,14 +125,23 @@ def _row(values: dict[str, Any], source: str | None, overall: bool) -> LeadFunne
 
 
 def lead_funnel(
-    leads: pl.DataFrame, opportunities: pl.DataFrame, start: dt.date, end: dt.date
+    leads: pl.DataFrame,
+    opportunities: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    *,
+    flagged: pl.DataFrame | None = None,
 ) -> list[LeadFunnel]:
     """The overall funnel first, then one per source (sorted by lead → won, best first).
 
-    `opportunities` needs id, status and amount_plan_minor.
+    `opportunities` needs id, status and amount_plan_minor. `flagged`: `lead_flags(leads,
+    opportunities)`, reused across periods when given.
     """
-    cohort = leads.filter((pl.col("created_on") >= start) & (pl.col("created_on") < end))
-    flagged = _flags(cohort, opportunities)
+    in_period = (pl.col("created_on") >= start) & (pl.col("created_on") < end)
+    if flagged is None:
+        flagged = lead_flags(leads.filter(in_period), opportunities)
+    else:
+        flagged = flagged.filter(in_period)
     total = flagged.select(_AGGS).row(0, named=True)
     result = [_row(total, None, True)]
     per_source = flagged.group_by("source").agg(_AGGS).sort("source", nulls_last=True)

@@ -53,7 +53,8 @@ class Losses:
 
 def losses(opportunities: pl.DataFrame, start: dt.date, end: dt.date) -> Losses:
     """Loss reasons and competitors of deals closed in [start, end) (see module doc)."""
-    closed = closed_in(opportunities, start, end)
+    columns = ["status", "closed_on", "amount_plan_minor", "loss_reason", "competitor"]
+    closed = closed_in(opportunities.select(columns), start, end)  # select first: cheaper copy
     lost = closed.filter(pl.col("status") == "lost")
     total = lost.height
     amount = pl.col("amount_plan_minor").fill_null(0).sum().cast(pl.Int64)

@@ -15,6 +15,11 @@ Among deals closed in [start, end) (`promotion` null or empty = no promotion):
   lift = P's win rate on its deals that have comparables − the adjusted comparable rate (points).
 - guardrail breaches: deals (closed in the period or still open) whose `discount_pct` is
   above the maximum discount of their promotion, per owner and promotion, worst first.
+- margin, only where cost is known: a `cost_plan_minor` column (deal cost, minor units) is
+  not part of the canonical opportunity schema, so `promotion_margins` returns None (needs
+  input) without it. With it, over won deals with a known cost and a positive amount:
+  margin = Σ (amount − cost) ÷ Σ amount (revenue-weighted, exact), for each promotion and for
+  the won deals without a promotion; `unknown_cost` counts won deals without a cost.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from salesplan.analytics.baseline import closed_in, mean_minor
 from salesplan.analytics.rates import Rate, rate
 
 NULL_SEGMENT = "\x00none"
+COST_COLUMN = "cost_plan_minor"
+NO_PROMOTION = ""
+"""Key of the won deals without a promotion in `promotion_margins`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,3 +221,40 @@ def _breaches(
         )
         for r in grouped.iter_rows(named=True)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Margin:
+    deals: int
+    """Won deals with a known cost and a positive amount."""
+    unknown_cost: int
+    amount_minor: int
+    margin_minor: int
+    """Σ (amount − cost)."""
+    margin: float | None
+    """margin_minor ÷ amount_minor."""
+
+
+def _margin(won: pl.DataFrame) -> Margin:
+    known = won.filter(pl.col(COST_COLUMN).is_not_null() & (pl.col("amount_plan_minor") > 0))
+    amount = int(known["amount_plan_minor"].sum() or 0)
+    cost = int(known[COST_COLUMN].sum() or 0)
+    margin = float(Fraction(amount - cost, amount)) if amount else None
+    unknown = won.filter(pl.col(COST_COLUMN).is_null()).height
+    return Margin(known.height, unknown, amount, amount - cost, margin)
+
+
+def promotion_margins(
+    opportunities: pl.DataFrame, start: dt.date, end: dt.date
+) -> dict[str, Margin] | None:
+    """Margin per promotion and for won deals without one (key NO_PROMOTION), of deals won
+    in [start, end); None when the data has no cost (see module doc)."""
+    if COST_COLUMN not in opportunities.columns:
+        return None
+    won = closed_in(opportunities, start, end).filter(pl.col("status") == "won")
+    code = pl.col("promotion").fill_null("").str.strip_chars()
+    keyed = won.with_columns(code.alias("_promotion"))
+    return {
+        key: _margin(keyed.filter(pl.col("_promotion") == key))
+        for key in sorted(keyed["_promotion"].unique().to_list())
+    }

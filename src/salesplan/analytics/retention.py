@@ -60,67 +60,66 @@ def _account_counts(accounts: pl.DataFrame, start: dt.date, end: dt.date) -> pl.
     )
 
 
-def _renewals(opportunities: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
-    return opportunities.filter(
-        (pl.col("type") == "renewal")
-        & pl.col("status").is_in(["won", "lost"])
-        & (pl.col("closed_on") >= start)
-        & (pl.col("closed_on") < end)
-    )
+_COUNTS = [
+    pl.col("at_start").sum().cast(pl.Int64).alias("n_start"),
+    pl.col("churned_in").sum().cast(pl.Int64).alias("churned"),
+    pl.col("new").sum().cast(pl.Int64).alias("new"),
+    pl.col("at_end").sum().cast(pl.Int64).alias("at_end"),
+    pl.col("missing").sum().cast(pl.Int64).alias("missing"),
+]
+_RENEWALS = [
+    pl.len().cast(pl.Int64).alias("renewals"),
+    (pl.col("status") == "won").sum().cast(pl.Int64).alias("renewals_won"),
+    pl.col("amount_plan_minor").sum().cast(pl.Int64).alias("renewal_value"),
+    pl.col("amount_plan_minor").filter(pl.col("status") == "won").sum().cast(pl.Int64)
+    .alias("renewal_won_value"),
+]  # fmt: skip
+_BOOKINGS = [
+    pl.col("now").sum().cast(pl.Int64).alias("now"),
+    pl.col("before").sum().cast(pl.Int64).alias("before"),
+]
 
 
-def _won_between(opportunities: pl.DataFrame, ids: pl.Series, start: dt.date, end: dt.date) -> int:
-    won = opportunities.filter(
-        (pl.col("status") == "won")
-        & (pl.col("closed_on") >= start)
-        & (pl.col("closed_on") < end)
-        & pl.col("account_id").is_in(ids.implode())
-    )
-    return int(won["amount_plan_minor"].sum() or 0)
-
-
-def _one(
-    accounts: pl.DataFrame,
-    opportunities: pl.DataFrame,
-    start: dt.date,
-    end: dt.date,
-    segment: str | None,
-    overall: bool,
-    has_renewals: bool,
+def _row(
+    values: dict[str, object], segment: str | None, overall: bool, days: int, has_renewals: bool
 ) -> Retention:
-    flagged = _account_counts(accounts, start, end)
-    n_start = int(flagged["at_start"].sum())
-    churned = int(flagged["churned_in"].sum())
-    days = (end - start).days
+    def get(name: str) -> int:
+        value = values.get(name)
+        return int(value) if isinstance(value, int) else 0
+
+    n_start, churned = get("n_start"), get("churned")
     churn = rate(churned, n_start)
     annual = None
     if churn.rate is not None and days > 0:
         annual = 1 - (1 - churn.rate) ** (365 / days)
-    renewals = _renewals(opportunities, start, end)
-    won = renewals.filter(pl.col("status") == "won")
-    closed_value = int(renewals["amount_plan_minor"].sum() or 0)
-    won_value = int(won["amount_plan_minor"].sum() or 0)
-    cohort = flagged.filter(pl.col("at_start"))["id"]
-    now = _won_between(opportunities, cohort, start, end)
-    before = _won_between(opportunities, cohort, start - dt.timedelta(days=days), start)
+    closed_value, won_value = get("renewal_value"), get("renewal_won_value")
+    now, before = get("now"), get("before")
     return Retention(
         segment=segment,
         overall=overall,
         customers_at_start=n_start,
         churned=churned,
         retained=n_start - churned,
-        new_customers=int(flagged["new"].sum()),
-        customers_at_end=int(flagged["at_end"].sum()),
-        missing_since=int(flagged["missing"].sum()),
+        new_customers=get("new"),
+        customers_at_end=get("at_end"),
+        missing_since=get("missing"),
         logo_retention=rate(n_start - churned, n_start),
         churn=churn,
         annualised_churn=annual,
-        renewal=rate(won.height, renewals.height),
+        renewal=rate(get("renewals_won"), get("renewals")),
         renewal_value_rate=won_value / closed_value if closed_value > 0 else None,
         nrr=now / before if has_renewals and before > 0 else None,
         cohort_bookings_minor=now,
         cohort_previous_bookings_minor=before,
     )
+
+
+def churn(accounts: pl.DataFrame, start: dt.date, end: dt.date) -> Rate:
+    """Churned ÷ customers at start of [start, end): the overall churn Rate of `retention`,
+    from the accounts alone."""
+    counts = _account_counts(accounts.select("customer_since", "churned_on"), start, end)
+    n_start, churned = counts.select(_COUNTS[:2]).row(0)
+    return rate(int(churned), int(n_start))
 
 
 def retention(
@@ -134,15 +133,74 @@ def retention(
     """Overall retention first, then one row per account segment (see module doc).
 
     `opportunities` needs account_id, type, status, closed_on and amount_plan_minor; a
-    renewal's segment is its account's segment.
+    renewal's segment is its account's segment. Each figure is one aggregation over the
+    accounts or the deals, grouped by segment (no pass per segment).
     """
     has_renewals = bool((opportunities["type"] == "renewal").any())
-    result = [_one(accounts, opportunities, start, end, None, True, has_renewals)]
+    days = (end - start).days
+    flagged = _account_counts(accounts, start, end).lazy()
+    closed_on, amount = pl.col("closed_on"), pl.col("amount_plan_minor")
+    # Won bookings per account in the period (now) and the D days before it (before).
+    bookings = (
+        opportunities.lazy()
+        .filter(
+            (pl.col("status") == "won")
+            & (closed_on >= start - dt.timedelta(days=days))
+            & (closed_on < end)
+            & pl.col("account_id").is_not_null()
+        )
+        .select(
+            "account_id",
+            pl.when(closed_on >= start).then(amount).alias("now"),
+            pl.when(closed_on < start).then(amount).alias("before"),
+        )
+        .group_by("account_id")
+        .agg(pl.col("now").sum(), pl.col("before").sum())  # plain sums: the fast path
+    )
+    renewals = (
+        opportunities.lazy()
+        .filter(
+            (pl.col("type") == "renewal")
+            & pl.col("status").is_in(["won", "lost"])
+            & (closed_on >= start)
+            & (closed_on < end)
+        )
+        .select("account_id", "status", "amount_plan_minor")
+    )
+    # An account id counts once per segment, as `is_in` over the segment's accounts would:
+    # deduplicate unless the ids are strictly ascending (as stored), hence unique.
+    unique_ids = accounts["id"].null_count() == 0 and bool(
+        accounts.select((pl.col("id") > pl.col("id").shift(1)).fill_null(True).all()).item()
+    )
+    members = flagged.select("id", "segment")
+    cohort = flagged.filter(pl.col("at_start")).select("id", "segment")
+    if not unique_ids:
+        members, cohort = members.unique(), cohort.unique()
+    cohort = cohort.join(bookings, left_on="id", right_on="account_id")
+    queries = [
+        flagged.select(_COUNTS),
+        renewals.select(_RENEWALS),
+        (cohort if unique_ids else cohort.unique("id")).select(_BOOKINGS),
+    ]
+    if by_segment:
+        queries += [
+            flagged.group_by("segment").agg(_COUNTS),
+            renewals.join(members, left_on="account_id", right_on="id")
+            .group_by("segment")
+            .agg(_RENEWALS),
+            cohort.group_by("segment").agg(_BOOKINGS),
+        ]
+    tables = pl.collect_all(queries)
+    overall: dict[str, object] = {}
+    for table in tables[:3]:
+        overall.update(table.row(0, named=True))
+    result = [_row(overall, None, True, days, has_renewals)]
     if not by_segment:
         return result
-    segments = accounts["segment"].unique().sort(nulls_last=True).to_list()
-    for segment in segments:
-        mine = accounts.filter(pl.col("segment").eq_missing(segment))
-        deals = opportunities.filter(pl.col("account_id").is_in(mine["id"].implode()))
-        result.append(_one(mine, deals, start, end, segment, False, has_renewals))
+    per_segment: dict[object, dict[str, object]] = {}
+    for table in tables[3:]:
+        for row in table.iter_rows(named=True):
+            per_segment.setdefault(row["segment"], {}).update(row)
+    for segment in accounts["segment"].unique().sort(nulls_last=True).to_list():
+        result.append(_row(per_segment.get(segment, {}), segment, False, days, has_renewals))
     return result

@@ -12,14 +12,15 @@ or missing). Which direction is good is in the KPI library (kpis.yaml).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
-from salesplan.analytics.activities import activity_summary
-from salesplan.analytics.baseline import baseline_groups
-from salesplan.analytics.leads import lead_funnel
-from salesplan.analytics.retention import retention
+from salesplan.analytics.activities import activity_count, outreach_conversion, outreach_targets
+from salesplan.analytics.baseline import GroupBaseline, baseline_groups
+from salesplan.analytics.leads import lead_flags, lead_funnel
+from salesplan.analytics.retention import churn
 from salesplan.domain.periods import add_months
 
 Value = float | int | None
@@ -68,12 +69,20 @@ def metric_snapshot(
     activities: pl.DataFrame,
     start: dt.date,
     end: dt.date,
+    *,
+    flagged_leads: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+    deals: GroupBaseline | None = None,
 ) -> dict[str, Value]:
-    """The METRICS of [start, end) (frames as for the baseline; empty frames give None/0)."""
-    (g,) = baseline_groups(opportunities, start, end)
-    funnel = lead_funnel(leads, opportunities, start, end)[0]
-    churn = retention(accounts, opportunities, start, end, by_segment=False)[0].churn
-    acts = activity_summary(activities, start, end)
+    """The METRICS of [start, end) (frames as for the baseline; empty frames give None/0).
+
+    `flagged_leads` (`lead_flags`) and `targets` (`outreach_targets`) are the period-free
+    intermediates; pass them to compute several periods without rebuilding them. `deals`:
+    the period's `baseline_groups` overall row when already computed."""
+    (g,) = [deals] if deals is not None else baseline_groups(opportunities, start, end)
+    funnel = lead_funnel(leads, opportunities, start, end, flagged=flagged_leads)[0]
+    if targets is None:
+        targets = outreach_targets(activities)
     return {
         "win_rate": g.win_rate.rate,
         "win_rate_value": g.win_rate_value,
@@ -86,9 +95,9 @@ def metric_snapshot(
         "pipeline_created_count": g.created,
         "leads": funnel.leads,
         "lead_to_opportunity": funnel.lead_to_opportunity.rate,
-        "churn": churn.rate,
-        "activities": acts.total,
-        "outreach_to_meeting": acts.outreach_to_meeting.rate,
+        "churn": churn(accounts, start, end).rate,
+        "activities": activity_count(activities, start, end),
+        "outreach_to_meeting": outreach_conversion(targets, start, end).rate,
     }
 
 
@@ -126,12 +135,32 @@ def trends(
     activities: pl.DataFrame,
     start: dt.date,
     end: dt.date,
+    *,
+    flagged_leads: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+    deals: Mapping[tuple[dt.date, dt.date], GroupBaseline] | None = None,
 ) -> Trends:
-    """YoY for [start, end) and QoQ for its last complete quarter (see module doc)."""
+    """YoY for [start, end) and QoQ for its last complete quarter (see module doc).
+
+    The period-free intermediates are built once (or taken from the arguments, see
+    `metric_snapshot`) and shared by the four snapshots; `deals` gives the overall
+    `baseline_groups` row of windows [start, end) already computed by the caller."""
+    known = deals or {}
     frames = (opportunities, leads, accounts, activities)
-    now = metric_snapshot(*frames, start, end)
-    year_ago = metric_snapshot(*frames, _year_earlier(start), _year_earlier(end))
+    shared = {
+        "flagged_leads": lead_flags(leads, opportunities)
+        if flagged_leads is None
+        else flagged_leads,
+        "targets": outreach_targets(activities) if targets is None else targets,
+    }
     q_start, q_end = last_complete_quarter(end)
-    quarter = metric_snapshot(*frames, q_start, q_end)
-    before = metric_snapshot(*frames, add_months(q_start, -3), q_start)
+    now, year_ago, quarter, before = (
+        metric_snapshot(*frames, a, b, **shared, deals=known.get((a, b)))
+        for a, b in (
+            (start, end),
+            (_year_earlier(start), _year_earlier(end)),
+            (q_start, q_end),
+            (add_months(q_start, -3), q_start),
+        )
+    )
     return Trends(compare(now, year_ago), (q_start, q_end), compare(quarter, before))

@@ -21,6 +21,7 @@ from salesplan.cli import (  # noqa: F401
     commands_calendar,
     commands_competitors,
     commands_db,
+    commands_demand,
     commands_demo,
     commands_forecast,
     commands_gaps,
@@ -29,8 +30,10 @@ from salesplan.cli import (  # noqa: F401
     commands_leads,
     commands_plan,
     commands_plan_history,
+    commands_plan_roll_forward,
     commands_promotions,
     commands_report,
+    commands_review,
     commands_segments,
     commands_targets,
 )

@@ -10,7 +10,7 @@ import typer
 from salesplan import files
 from salesplan.cli.app import app, settings
 from salesplan.i18n import translator
-from salesplan.services.plan_history import plan_calendar
+from salesplan.services.calendar import plan_calendar
 
 
 @app.command("calendar")
@@ -25,10 +25,10 @@ def calendar(
     t = translator(s.locale)
     result = plan_calendar(s, t.gettext)
     if out is None:
-        typer.echo(result.text, nl=False)
+        typer.echo(result.data.decode("utf-8"), nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    files.write_bytes(out, result.text.encode("utf-8"))  # bytes: keep CRLF exactly
+    files.write_bytes(out, result.data)  # bytes: keep CRLF exactly
     typer.echo(
         t.gettext(
             "Wrote {count} events from plan version {version} to {path}.",

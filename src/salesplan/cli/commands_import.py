@@ -140,8 +140,8 @@ def import_command(
         str | None,
         typer.Option(
             "--preset",
-            help="salesforce, salesforce-api, hubspot, pipedrive, odoo, zoho, zh or generic; "
-            "default: detected from the headers.",
+            help="salesforce, salesforce-api, hubspot, pipedrive, dynamics, odoo, zoho, zh or "
+            "generic; default: detected from the headers.",
         ),
     ] = None,
     mapping: Annotated[

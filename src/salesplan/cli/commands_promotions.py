@@ -4,12 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesplan.analytics.promotions import NO_PROMOTION, Margin
 from salesplan.cli.app import app, settings
 from salesplan.cli.baseline_sections import money, rate_json
 from salesplan.cli.options import FormatOption, OutOption, PeriodOption, emit
 from salesplan.cli.output import Column, Kind, TableResult, parse_format
 from salesplan.i18n import N_
 from salesplan.services.promotions import PromotionsReport, compute_promotions
+
+MARGIN_STATUS = {
+    "measured": N_("measured"),
+    "needs_input": N_("needs input: the data has no cost per deal"),
+}
+
+
+def _margin(m: Margin | None, c: str, floor: float | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "deals": m.deals,
+        "unknown_cost": m.unknown_cost,
+        "amount": money(m.amount_minor, c),
+        "margin_amount": money(m.margin_minor, c),
+        "margin": m.margin,
+        "min_margin": floor,
+        "below_min": m.margin < floor if floor is not None and m.margin is not None else None,
+    }
+
+
+def margin_payload(report: PromotionsReport) -> dict[str, Any]:
+    """The `margin` object: status, what is missing, the plan's floors, deals without."""
+    margins, c = report.margins, report.currency
+    return {
+        "status": "needs_input" if margins is None else "measured",
+        "needs": ["cost_plan_minor"] if margins is None else [],
+        "min_margin": report.min_margins,
+        "without_promotion": _margin((margins or {}).get(NO_PROMOTION), c, None),
+    }
 
 
 def promotions_payload(report: PromotionsReport) -> dict[str, Any]:
@@ -35,9 +66,13 @@ def promotions_payload(report: PromotionsReport) -> dict[str, Any]:
                 "comparable_avg_deal": money(r.comparable_avg_deal_minor, c),
                 "cycle_median_days": r.cycle_median_days,
                 "comparable_cycle_days": r.comparable_cycle_days,
+                "margin": _margin(
+                    (report.margins or {}).get(r.promotion), c, report.min_margins.get(r.promotion)
+                ),
             }
             for r in report.promotions.rows
         ],
+        "margin": margin_payload(report),
         "breaches": [
             {
                 "owner": b.owner_id,
@@ -110,7 +145,37 @@ def promotions_tables(report: PromotionsReport) -> list[TableResult]:
             for b in report.promotions.breaches
         ],
     )
-    return [comparison, breaches]
+    return [comparison, breaches, _margin_table(report)]
+
+
+def _margin_table(report: PromotionsReport) -> TableResult:
+    margins = report.margins or {}
+    base = margins.get(NO_PROMOTION)
+    rows = []
+    for r in report.promotions.rows:
+        m = margins.get(r.promotion)
+        rows.append(
+            {
+                "promotion": r.promotion,
+                "deals": m.deals if m else None,
+                "margin": m.margin if m else None,
+                "comparable": base.margin if base else None,
+                "min_margin": report.min_margins.get(r.promotion),
+                "status": "needs_input" if report.margins is None else "measured",
+            }
+        )
+    return TableResult(
+        title=N_("Margin per promotion (won deals with a known cost)"),
+        columns=[
+            Column("promotion", N_("Promotion")),
+            Column("deals", N_("Deals with a cost"), Kind.INT),
+            Column("margin", N_("Margin"), Kind.RATE),
+            Column("comparable", N_("Margin without a promotion"), Kind.RATE),
+            Column("min_margin", N_("Minimum margin (plan)"), Kind.RATE),
+            Column("status", N_("Status"), labels=MARGIN_STATUS),
+        ],
+        rows=rows,
+    )
 
 
 @app.command("promotions")

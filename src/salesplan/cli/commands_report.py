@@ -11,7 +11,12 @@ from salesplan.cli.app import app, current_locale, settings
 from salesplan.config import normalise_locale
 from salesplan.errors import ConfigError
 from salesplan.i18n import SUPPORTED_LOCALES, translator
-from salesplan.services.report import check_format, parse_sections, render_report
+from salesplan.services.report import (
+    check_format,
+    parse_sections,
+    render_report,
+    render_review_report,
+)
 
 
 def _lang(value: str | None) -> str | None:
@@ -45,12 +50,18 @@ def report(
             "resources, positioning, strategy, leads, actions, goals, appendix).",
         ),
     ] = None,
+    review: Annotated[
+        str | None,
+        typer.Option("--review", help="Write a stored review instead: its id or period (2026Q1)."),
+    ] = None,
 ) -> None:
     """Write the sales plan with its figures and charts; prints the path written."""
     fmt = check_format(fmt.lower())
     locale = _lang(lang)
-    chosen = parse_sections(sections)
     s = settings()
-    path = render_report(s, fmt, locale, out, sections=chosen)
+    if review is not None:
+        path = render_review_report(s, review, fmt, locale, out)
+    else:
+        path = render_report(s, fmt, locale, out, sections=parse_sections(sections))
     t = translator(current_locale())
     typer.echo(t.gettext("Wrote {path}", path=str(path)))

@@ -17,6 +17,7 @@ from salesplan.services.segments import (
     compute_segments,
     parse_segment_dimensions,
 )
+from salesplan.services.segments_apply import IcpApplied, apply_icp
 
 DIMENSION_LABELS = {
     "segment": N_("Segment"),
@@ -25,10 +26,32 @@ DIMENSION_LABELS = {
     "region": N_("Region"),
     "source": N_("Source"),
 }
+ACTIONS = {"written": N_("written"), "kept": N_("kept (the plan's value)")}
 
 
-def segments_payload(report: SegmentsReport) -> dict[str, Any]:
-    """The `segments` JSON object (docs/market.md)."""
+def applied_json(applied: IcpApplied | None) -> dict[str, Any] | None:
+    """What `--apply` wrote into the plan (None without --apply)."""
+    if applied is None:
+        return None
+    version = applied.version
+    return {
+        "version": None if version is None else version.number,
+        "reason": None if version is None else version.reason,
+        "segment_id": applied.segment_id,
+        "created": applied.created,
+        "written": [
+            {"field": w.field, "dimension": w.dimension, "value": w.value} for w in applied.written
+        ],
+        "kept": [
+            {"field": k.field, "dimension": k.dimension, "plan": k.value, "proposed": k.proposed}
+            for k in applied.kept
+        ],
+        "not_stored": [{"dimension": c.dimension, "value": c.value} for c in applied.not_stored],
+    }
+
+
+def segments_payload(report: SegmentsReport, applied: IcpApplied | None = None) -> dict[str, Any]:
+    """The `segments` JSON object (docs/market.md, docs/customers.md)."""
     c = report.currency
     return {
         "period": {
@@ -65,6 +88,7 @@ def segments_payload(report: SegmentsReport) -> dict[str, Any]:
             }
             for i in report.icp
         ],
+        "applied": applied_json(applied),
     }
 
 
@@ -116,6 +140,36 @@ def segments_tables(report: SegmentsReport) -> list[TableResult]:
     return [ranking, icp]
 
 
+def applied_table(applied: IcpApplied) -> TableResult:
+    rows = [
+        {"field": w.field, "action": "written", "value": _shown(w.value), "proposed": None}
+        for w in applied.written
+    ]
+    rows += [
+        {
+            "field": k.field,
+            "action": "kept",
+            "value": _shown(k.value),
+            "proposed": _shown(k.proposed),
+        }
+        for k in applied.kept
+    ]
+    return TableResult(
+        title=N_("Proposed ICP written to the plan as a draft"),
+        columns=[
+            Column("field", N_("Field")),
+            Column("action", N_("Action"), labels=ACTIONS),
+            Column("value", N_("In the plan")),
+            Column("proposed", N_("Proposed")),
+        ],
+        rows=rows,
+    )
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
 @app.command("segments")
 def segments(
     period: PeriodOption = None,
@@ -125,16 +179,26 @@ def segments(
     ] = None,
     fmt: FormatOption = "table",
     out: OutOption = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the proposed ICP into the plan as a draft.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the plan changes (with --apply).")
+    ] = None,
 ) -> None:
     """Rank candidate segments by ICP fit and propose an ideal customer profile."""
     output = parse_format(fmt)
     dimensions = parse_segment_dimensions(by)
     s = settings()
     report = compute_segments(s, period=period, by=dimensions)
+    applied = apply_icp(s, report, reason) if apply else None
+    tables = segments_tables(report)
+    if applied is not None:
+        tables.append(applied_table(applied))
     emit(
         "segments",
-        segments_payload(report),
-        segments_tables(report),
+        segments_payload(report, applied),
+        tables,
         as_of=report.as_of,
         output=output,
         out=out,

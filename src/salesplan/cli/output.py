@@ -22,6 +22,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from salesplan import files
 from salesplan.errors import ConfigError
@@ -163,17 +164,21 @@ def _csv(result: Result) -> str:
 def _tables(result: Result, t: Translator, width: int | None) -> str:
     console = Console(file=io.StringIO(), width=width or 120, force_terminal=False)
     for table in result.tables:
-        rich_table = Table(title=t.gettext(table.title), title_justify="left")
+        # Text(...) everywhere: data such as `kpis[bookings]` or a file name must never be
+        # read as Rich markup.
+        rich_table = Table(title=Text(t.gettext(table.title)), title_justify="left")
         for column in table.columns:
             left = column.kind in (Kind.TEXT, Kind.DATE)
-            rich_table.add_column(t.gettext(column.header), justify="left" if left else "right")
+            rich_table.add_column(
+                Text(t.gettext(column.header)), justify="left" if left else "right"
+            )
         for row in table.rows:
             rich_table.add_row(
-                *(_display(row.get(c.key), c, t, result.currency, row) for c in table.columns)
+                *(Text(_display(row.get(c.key), c, t, result.currency, row)) for c in table.columns)
             )
         console.print(rich_table)
     for warning in result.warnings:
-        console.print(f"! {warning['message']}")
+        console.print(Text(f"! {warning['message']}"))
     file = console.file
     assert isinstance(file, io.StringIO)
     return file.getvalue()

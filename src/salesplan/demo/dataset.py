@@ -33,6 +33,9 @@ class DemoDataset:
     """segment, type, stage, stage_code, true_win_probability: `truth` per deal type."""
     rep_truth: pl.DataFrame
     """team_member_id, skill_log_odds, win_odds_multiplier: each person's latent skill."""
+    competitor_truth: pl.DataFrame
+    """competitor, win_odds, lost, expected_won, true_win_rate: the planted win rate against
+    each competitor over the deals closed by as_of (demo/competition.py)."""
     params: DemoParams
     as_of: dt.date
     seed: int

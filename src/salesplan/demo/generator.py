@@ -40,8 +40,9 @@ MIN_YEAR = 1980
 """Dates are epoch days and -1 means "none", so history (and hires before it) must be > 1970."""
 _PARTS = (
     "fx", "team", "accounts", "new_deals", "renewals", "expansions", "snapshot",
-    "opportunities", "leads", "activities", "compensation", "names",
+    "opportunities", "leads", "activities", "compensation", "names", "competitors",
 )  # fmt: skip
+"""Append new parts at the end: spawned child i does not depend on how many follow it."""
 
 
 def generate(
@@ -100,9 +101,9 @@ def generate(
     )  # fmt: skip
     account_frame = accounts_frame(params, accounts, fx, customers.since, customers.churned,
                                    rngs["names"])  # fmt: skip
-    opportunity_frame = opportunities_frame(
+    opportunity_frame, competitor_truth = opportunities_frame(
         params, stages, deals, snap, accounts, opp_ids, acc_ids, account_frame["name"], people,
-        fx, timeline, last_activity, rngs["opportunities"],
+        fx, timeline, last_activity, rngs["opportunities"], rngs["competitors"],
     )  # fmt: skip
     comp = rngs["compensation"]
     quotas = annual_quotas(params, team, deals, fx, timeline, comp)
@@ -126,6 +127,7 @@ def generate(
         opportunity_truth=opportunity_truth,
         truth_by_type=truth_by_type,
         rep_truth=rep_truth_frame(team, people),
+        competitor_truth=competitor_truth,
         params=params,
         as_of=as_of,
         seed=seed,

@@ -14,6 +14,7 @@ import polars as pl
 
 from salesplan.demo.accounts import Accounts
 from salesplan.demo.catalog import FxTable
+from salesplan.demo.competition import won_competitors
 from salesplan.demo.deals import Deals
 from salesplan.demo.funnel import mean_dwell
 from salesplan.demo.names import NEXT_STEPS_EN, NEXT_STEPS_ZH, pick, serial_ids
@@ -139,8 +140,12 @@ def opportunities_frame(
     timeline: Timeline,
     last_activity: IntArray,
     rng: np.random.Generator,
-) -> pl.DataFrame:
-    """The `opportunity` frame (rows in id order = creation order)."""
+    competitor_rng: np.random.Generator,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The `opportunity` frame (rows in id order = creation order) and the competitor truth.
+
+    `competitor_rng` draws only the competitors of won deals (demo/competition.py), so the
+    draws from `rng` are the same with or without it."""
     n, k = deals.entered.shape
     open_ = ~snap.closed
     lost = snap.closed & ~deals.won
@@ -167,6 +172,10 @@ def opportunities_frame(
     omit_p = np.where(stale, params.stale_omitted_share, params.omitted_share)
     category = np.where(open_ & (rng.random(n) < omit_p), k + 1, category)
     reason, competitor = _loss_reasons(params, deals, lost, rng)
+    mainland = np.asarray([r.mainland for r in params.regions])[deals.region]
+    beaten = won_competitors(params.competitors, params.competitor_win_odds, mainland,
+                             deals.close_t, won, competitor, competitor_rng)  # fmt: skip
+    competitor = np.where(won, beaten.competitor, competitor)
     has_step = open_ & (rng.random(n) < params.next_step_share)
     overdue = rng.random(n) < params.next_step_overdue_share
     step_day = np.where(
@@ -174,7 +183,6 @@ def opportunities_frame(
         timeline.end_day - rng.integers(1, 30, n),
         timeline.end_day + rng.integers(1, 22, n),
     )
-    mainland = np.asarray([r.mainland for r in params.regions])[deals.region]
     step_idx = np.minimum(snap.current, len(NEXT_STEPS_EN) - 1)
     step_text = pick(NEXT_STEPS_ZH, step_idx).zip_with(
         pl.Series(mainland), pick(NEXT_STEPS_EN, step_idx)
@@ -222,7 +230,7 @@ def opportunities_frame(
             "last_activity_on": date_series("last_activity_on", last_activity, last_activity >= 0),
         }
     )
-    return conform(RecordKind.OPPORTUNITY, frame)
+    return conform(RecordKind.OPPORTUNITY, frame), beaten.truth
 
 
 def snap_entered(deals: Deals, stage_idx: IntArray) -> FloatArray:

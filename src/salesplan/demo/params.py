@@ -269,6 +269,9 @@ class DemoParams:
     competitor_weights_abroad: tuple[float, ...] = (0.05, 0.05, 0.05, 0.30, 0.30, 0.25)
     competitor_named_share: float = 0.25
     """Share of price / missing-feature losses that still name a competitor."""
+    competitor_win_odds: tuple[float, ...] = (0.55, 0.80, 1.00, 0.45, 0.60, 0.90)
+    """Per competitor: won deals naming them ÷ lost deals naming them (planted; win rate
+    against them = odds ÷ (1 + odds): 35 %, 44 %, 50 %, 31 %, 38 %, 47 %)."""
     disqualify_reasons: tuple[str, ...] = (
         "no_budget", "no_authority", "no_need", "bad_timing",
         "competitor", "student_or_job_seeker", "duplicate", "unreachable",

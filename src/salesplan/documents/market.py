@@ -170,8 +170,8 @@ def positioning_section(x: ReportInputs) -> Section:
                 for k in lost.competitors
             ],
             _t(
-                "{share} of lost deals name a competitor; the rest were lost to no decision, "
-                "budget or timing.",
+                "A competitor is named on {share} of the deals closed in the period, won or "
+                "lost; the table shows how each one fares.",
                 share=Percent(lost.competitive_share.rate or 0),
             ),
         ),

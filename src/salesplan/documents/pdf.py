@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import weasyprint  # type: ignore[import-untyped]
-
 
 def write_pdf(html: str, out: Path) -> Path:
     """Render `html` to `out` and return it."""
+    # Imported here: WeasyPrint (and its font stack) costs ~0.6 s, and every CLI command
+    # would pay it at start-up if it were imported with the module.
+    import weasyprint  # type: ignore[import-untyped]
+
     weasyprint.HTML(string=html, base_url=str(out.parent)).write_pdf(str(out))
     return out

@@ -24,10 +24,12 @@ from salesplan.domain.plan_execution import (
     SubPlan,
     Team,
 )
+from salesplan.domain.plan_lessons import Lessons
 from salesplan.domain.plan_market import Market, Pricing, Qualification, Strategy, TargetMarket
 from salesplan.domain.plan_types import (
     N_,
     Date,
+    Decision,
     Fraction,
     Id,
     Language,
@@ -62,6 +64,10 @@ class Goal(Section):
     baseline: Number | None = None
     segment: Id | None = None
     owner: str | None = None
+    proposed_target: Number | None = None
+    """A target salesplan proposes for this year (`plan roll-forward`, from `salesplan
+    targets`); it is not the target until a person copies it into `target`."""
+    needs_decision: Decision = None
 
 
 class Thresholds(Section):
@@ -88,6 +94,9 @@ class KpiChoice(Section):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     owner: str | None = None
     review: Literal["weekly", "monthly", "quarterly"] = "monthly"
+    proposed_target: Number | None = None
+    """As Goal.proposed_target: a proposal, not the target."""
+    needs_decision: Decision = None
 
 
 class Phase(Section):
@@ -136,6 +145,8 @@ class Plan(Section):
     starts: Date | None = None
     ends: Date | None = None
     mission: str | None = None
+    lessons: Lessons | None = None
+    """Last year's results and what was learned (written by `plan roll-forward`)."""
     goals: list[Goal] = Field(default_factory=list)
     kpis: list[KpiChoice] = Field(default_factory=list)
     team: Team = Field(default_factory=Team)

@@ -17,6 +17,7 @@ from salesplan.domain.plan_types import (
     N_,
     Cadence,
     Date,
+    Decision,
     GrowthPath,
     Id,
     Money,
@@ -147,6 +148,7 @@ class Initiative(Section):
     `win_rate/2026Q1/segment=enterprise`)."""
     segment: Id | None = None
     sub_plan: GrowthPath | None = None
+    needs_decision: Decision = None
 
 
 ActionStatus = Literal["todo", "in_progress", "blocked", "done", "dropped"]
@@ -159,6 +161,7 @@ class ActionItem(Section):
     deadline: Date | None = None
     status: ActionStatus = "todo"
     initiative: Id | None = None
+    needs_decision: Decision = None
 
 
 class BudgetLine(Section):
@@ -170,6 +173,7 @@ class BudgetLine(Section):
     owner: Owner = None
     initiative: Id | None = None
     sub_plan: GrowthPath | None = None
+    needs_decision: Decision = None
 
 
 class Review(Section):
@@ -197,3 +201,4 @@ class SubPlan(Section):
     goals: list[Id] = Field(default_factory=list)
     strategies: list[Id] = Field(default_factory=list)
     notes: str | None = None
+    needs_decision: Decision = None

@@ -84,6 +84,10 @@ Id = Annotated[
 """A short identifier other sections refer to (letters, digits, `_`, `-`, `.`)."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Decision = Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=1)]
+"""What a person must decide again before the item holds (`target`, `deadline`, `continue`,
+`amount`); `salesplan plan roll-forward` sets it on everything it carries into a new year.
+Delete the key once decided. Absent (the default) means nothing is pending."""
 Date = dt.date
 
 Unit = Literal["money", "count", "rate", "days", "ratio"]

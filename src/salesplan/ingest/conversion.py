@@ -16,6 +16,7 @@ import polars as pl
 from salesplan.domain.records import RecordKind
 from salesplan.domain.stages import StageList
 from salesplan.errors import DataError
+from salesplan.i18n.money import currency_exponent
 from salesplan.ingest import values as v
 from salesplan.ingest.fields import FieldSpec, FieldType, field_specs, max_length, norm
 from salesplan.ingest.mapping import MappingFile
@@ -414,8 +415,14 @@ def _money(
         has_amount = text.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
         result.currency_assumed = bool((named.is_null() & has_amount.to_series()).any())
     minors: dict[str, pl.Series] = {}
+    codes = currency.unique().to_list()
+    one_exponent = len({currency_exponent(code) for code in codes}) == 1
     for name in names:
         good = parsed[name]
+        by_cell = _minor_by_cell(text[name], good, codes[0]) if one_exponent and codes else None
+        if by_cell is not None:
+            minors[name] = by_cell
+            continue
         keys = text[name] + "\x1f" + currency
         table: dict[str, int] = {}
         failed: dict[str, v.ParseError] = {}
@@ -442,3 +449,19 @@ def _money(
                     Problem("bad_value", error.message_id, params, row, column, cell)
                 )
     return currency, minors
+
+
+def _minor_by_cell(cells: pl.Series, good: dict[str, v.Amount], code: str) -> pl.Series | None:
+    """Minor units per cell when every row's currency has the same number of decimals (the
+    usual file): one lookup by cell text instead of by (cell, currency) pairs, which would
+    build and hash a million joined strings. None when some cell needs the general path
+    (too many decimals for the currency: its message names each row's currency)."""
+    table: dict[str, int] = {}
+    for cell, amount in good.items():
+        try:
+            table[cell] = v.to_minor(amount.value, code, cell)
+        except v.ParseError:
+            return None
+    return cells.replace_strict(
+        list(table), list(table.values()), default=None, return_dtype=pl.Int64
+    )

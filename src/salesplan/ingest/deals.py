@@ -236,6 +236,9 @@ def dedupe(frame: pl.DataFrame, kind: RecordKind) -> pl.DataFrame:
     key = list(KEYS.get(kind, ("id",)))
     if not all(k in frame.columns for k in key):
         return frame
+    keys = pl.col(key[0]) if len(key) == 1 else pl.struct(key)
+    if not frame.select(keys.is_duplicated().any()).item():
+        return frame  # the usual case: no copy of every column (~0.4 s at 1M rows)
     return frame.unique(subset=key, keep="last", maintain_order=True)
 
 

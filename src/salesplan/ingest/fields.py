@@ -59,9 +59,19 @@ def _choices(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 STATUS_CHOICES: Final = _choices(
     {
-        "open": ("进行中", "跟进中", "未关闭", "in progress", "active", "pending", "打开"),
-        "won": ("closed won", "win", "赢单", "赢", "已赢单", "成交", "已成交", "签约"),
-        "lost": ("closed lost", "lose", "输单", "输", "丢单", "已输单", "失败", "流失", "已失败"),
+        # Pipedrive's localised exports say Offen/Gewonnen/Verloren, Gagnée/Perdue…
+        "open": (
+            *("进行中", "跟进中", "未关闭", "in progress", "active", "pending", "打开"),
+            *("offen", "ouverte", "ouvert", "abierto"),
+        ),
+        "won": (
+            *("closed won", "win", "赢单", "赢", "已赢单", "成交", "已成交", "签约"),
+            *("gewonnen", "gagnée", "gagné", "ganado"),
+        ),
+        "lost": (
+            *("closed lost", "lose", "输单", "输", "丢单", "已输单", "失败", "流失", "已失败"),
+            *("verloren", "perdue", "perdu", "perdido"),
+        ),
     }
 )
 FORECAST_CHOICES: Final = _choices(

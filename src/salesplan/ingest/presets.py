@@ -134,6 +134,7 @@ PRESET_NAMES: Final = (
     "salesforce-api",
     "hubspot",
     "pipedrive",
+    "dynamics",
     "odoo",
     "zoho",
     "zh",

@@ -1,5 +1,6 @@
-"""The CRM presets: Salesforce (report labels and API names), HubSpot, Pipedrive, Odoo, Zoho
-and Chinese CRMs / hand-made sheets. Sources: ../shared/docs/DATA.md and the vendors' docs.
+"""The CRM presets: Salesforce (report labels and API names), HubSpot, Odoo, Zoho and Chinese
+CRMs / hand-made sheets; Pipedrive (`presets_pipedrive`) and Dynamics 365 (`presets_dynamics`)
+have their own modules. Sources: ../shared/docs/DATA.md and the vendors' docs.
 
 Each lists, per record kind, the export headers of every canonical field (the first listed
 wins when several are present; the others fill its blanks), and the CRM's default stage
@@ -12,6 +13,8 @@ from typing import Final
 
 from salesplan.domain.records import DealStatus, RecordKind
 from salesplan.ingest.presets import Preset, StageDef
+from salesplan.ingest.presets_dynamics import DYNAMICS
+from salesplan.ingest.presets_pipedrive import PIPEDRIVE
 
 K = RecordKind
 S = DealStatus
@@ -198,55 +201,6 @@ HUBSPOT: Final = Preset(
     history_columns=True,
 )
 
-PIPEDRIVE: Final = Preset(
-    name="pipedrive",
-    label="Pipedrive deals export",
-    columns={
-        K.OPPORTUNITY: {
-            "id": ("Deal - ID",),
-            "name": ("Deal - Title",),
-            "account_id": (
-                "Deal - Organization",
-                "Deal - Organisation",
-                "Deal - Organization ID",
-            ),
-            "owner_id": ("Deal - Owner", "Deal - Owner ID"),
-            "amount": ("Deal - Value",),
-            "currency": ("Deal - Currency of Value", "Deal - Currency"),
-            "probability": ("Deal - Probability",),
-            "pipeline": ("Deal - Pipeline",),
-            "stage": ("Deal - Stage",),
-            "status": ("Deal - Status",),
-            "created_on": ("Deal - Deal created", "Deal - Creation date", "Deal - Add time"),
-            "close_date": ("Deal - Expected close date",),
-            "closed_on": (
-                "Deal - Deal closed on",
-                "Deal - Closed on",
-                "Deal - Won time",
-                "Deal - Lost time",
-                "Deal - Close time",
-            ),
-            "loss_reason": ("Deal - Lost reason",),
-            "next_step_date": ("Deal - Next activity date",),
-            "last_activity_on": ("Deal - Last activity date",),
-            "source": ("Deal - Source channel", "Deal - Source origin"),
-            "product": ("Deal - Product name",),
-        },
-    },
-    stages=(
-        StageDef(10, "lead_in", "Lead In", S.OPEN, 0.10, ("Qualified",)),
-        StageDef(20, "contact_made", "Contact Made", S.OPEN, 0.20),
-        StageDef(30, "needs_defined", "Needs Defined", S.OPEN, 0.30),
-        StageDef(40, "demo_scheduled", "Demo Scheduled", S.OPEN, 0.40),
-        StageDef(50, "proposal_made", "Proposal Made", S.OPEN, 0.60),
-        StageDef(60, "negotiations_started", "Negotiations Started", S.OPEN, 0.80),
-        StageDef(90, "closed_won", "Won", S.WON, 1.0),
-        StageDef(91, "closed_lost", "Lost", S.LOST, 0.0),
-    ),
-    markers=("Deal - ID", "Deal - Title", "Deal - Value", "Deal - Status", "Deal - Stage"),
-    ignore=("Deal - Weighted value", "Deal - Currency of Weighted value"),
-)
-
 ODOO: Final = Preset(
     name="odoo",
     label="Odoo CRM (crm.lead) export",
@@ -395,4 +349,4 @@ ZH: Final = Preset(
     markers=("商机名称", "机会名称", "销售阶段", "商机状态", "预计成交日期", "商机金额"),
 )
 
-CRM_PRESETS: Final = (SALESFORCE_API, HUBSPOT, PIPEDRIVE, ZOHO, ODOO, SALESFORCE, ZH)
+CRM_PRESETS: Final = (SALESFORCE_API, HUBSPOT, PIPEDRIVE, DYNAMICS, ZOHO, ODOO, SALESFORCE, ZH)

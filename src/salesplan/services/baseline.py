@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from salesplan.analytics.activities import ActivitySummary, activity_summary
+from salesplan.analytics.activities import ActivitySummary, activity_summary, outreach_targets
 from salesplan.analytics.assessment import Finding, assess
 from salesplan.analytics.baseline import ALLOWED_DIMENSIONS, GroupBaseline, baseline_groups
 from salesplan.analytics.currency import MissingRateError, to_plan_currency
-from salesplan.analytics.funnel import StageConversion, stage_conversion, stage_conversion_by
-from salesplan.analytics.leads import LeadFunnel, lead_funnel
+from salesplan.analytics.funnel import (
+    StageConversion,
+    sort_events,
+    stage_conversion,
+    stage_conversion_by,
+    stage_paths,
+)
+from salesplan.analytics.leads import LeadFunnel, lead_flags, lead_funnel
 from salesplan.analytics.losses import Losses, losses
 from salesplan.analytics.reps import RepDistribution, rep_performance
 from salesplan.analytics.retention import Retention, retention
@@ -167,7 +173,11 @@ def compute_baseline(
 def baseline_report(
     data: BaselineFrames, currency: str, *, period: str | None = None, by: Sequence[str] = ()
 ) -> BaselineReport:
-    """Every baseline section for the period (default last-12m) from loaded frames."""
+    """Every baseline section for the period (default last-12m) from loaded frames.
+
+    Period-free intermediates are built once and shared: the sorted stage events and the
+    period's stage paths (overall and per-segment conversion), the leads with their funnel
+    steps and the outreach targets (this period and the four trend snapshots)."""
     opportunities, events, stages = data.opportunities, data.events, data.stages
     as_of = data.as_of
     chosen = resolve_period(period, as_of)
@@ -176,9 +186,16 @@ def baseline_report(
     overall = baseline_groups(opportunities, start, end)[0]
     previous = baseline_groups(opportunities, last_year.start, last_year.end)[0]
     groups = baseline_groups(opportunities, start, end, list(by)) if by else []
-    conversions = stage_conversion(events, stages, start, end)
-    won = opportunities.filter(pl.col("status") == "won")
-    funnel = lead_funnel(data.leads, opportunities, start, end)
+    ordered = sort_events(events)
+    paths = stage_paths(ordered, stages, start, end)
+    conversions = stage_conversion(events, stages, start, end, paths=paths)
+    won = opportunities.select("status", "closed_on", "amount_plan_minor").filter(
+        pl.col("status") == "won"
+    )
+    flagged_leads = lead_flags(data.leads, opportunities)
+    targets = outreach_targets(data.activities)
+    funnel = lead_funnel(data.leads, opportunities, start, end, flagged=flagged_leads)
+    trend_frames = (opportunities, data.leads, data.accounts, data.activities)
     kept = retention(data.accounts, opportunities, start, end)
     lost = losses(opportunities, start, end)
     reps = rep_performance(opportunities, data.team, start, end)
@@ -187,7 +204,9 @@ def baseline_report(
         overall=overall,
         previous_year=previous,
         stages=conversions,
-        stages_by_segment=stage_conversion_by(events, opportunities, stages, start, end),
+        stages_by_segment=stage_conversion_by(
+            events, opportunities, stages, start, end, ordered=ordered, paths=paths
+        ),
         segments=segments,
         losses=lost,
         leads=funnel,
@@ -205,11 +224,18 @@ def baseline_report(
         stages=conversions,
         seasonality=monthly_index(won),
         leads=funnel,
-        activities=activity_summary(data.activities, start, end),
+        activities=activity_summary(data.activities, start, end, targets=targets),
         retention=kept,
         losses=lost,
         reps=reps,
-        trends=trends(opportunities, data.leads, data.accounts, data.activities, start, end),
+        trends=trends(
+            *trend_frames,
+            start,
+            end,
+            flagged_leads=flagged_leads,
+            targets=targets,
+            deals={(start, end): overall, (last_year.start, last_year.end): previous},
+        ),
         segments=segments,
         findings=findings,
     )

@@ -1,6 +1,7 @@
 """`salesplan competitors`: win rate against each competitor, beside the plan's notes.
 
-Numbers come from analytics/losses.py (deals closed in the period that name a competitor).
+Numbers come from analytics/competition.py (deals closed in the period that name a
+competitor: win rate, value, loss reasons, deal profile, half-yearly trend).
 The stored plan's `market.competitors` entries are matched by name, case- and
 space-insensitively; a plan competitor absent from the data is listed with zero deals.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from salesplan.analytics.losses import Competitor as CompetitorNumbers
-from salesplan.analytics.losses import losses
+from salesplan.analytics.competition import CompetitorStats as CompetitorNumbers
+from salesplan.analytics.competition import DealProfile, competition
 from salesplan.analytics.rates import Rate
 from salesplan.config import Settings
 from salesplan.domain.periods import Period
@@ -35,6 +36,8 @@ class CompetitorsReport:
     has_plan: bool
     competitive_share: Rate
     """Closed deals naming a competitor ÷ closed deals."""
+    absent: DealProfile
+    """Closed deals naming no competitor, to compare each competitor's deal profile with."""
     rows: list[CompetitorRow]
 
 
@@ -55,7 +58,7 @@ def merge_notes(
 def compute_competitors(settings: Settings, *, period: str | None = None) -> CompetitorsReport:
     data = load_frames(settings)
     chosen = resolve_period(period, data.as_of)
-    lost = losses(data.opportunities, chosen.start, chosen.end)
+    numbers = competition(data.opportunities, chosen.start, chosen.end)
     stored = stored_plan(settings)
     notes = list(stored[1].market.competitors) if stored is not None else []
     return CompetitorsReport(
@@ -63,8 +66,9 @@ def compute_competitors(settings: Settings, *, period: str | None = None) -> Com
         as_of=data.as_of,
         currency=settings.currency,
         has_plan=stored is not None,
-        competitive_share=lost.competitive_share,
-        rows=merge_notes(lost.competitors, notes),
+        competitive_share=numbers.competitive_share,
+        absent=numbers.absent,
+        rows=merge_notes(numbers.competitors, notes),
     )
 
 

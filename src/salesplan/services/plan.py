@@ -73,7 +73,7 @@ def write_plan_file(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _refuse_unsaved_edits(drift: PlanDrift, option: str) -> None:
+def refuse_unsaved_edits(drift: PlanDrift, option: str) -> None:
     if drift.state in ("modified", "untracked"):
         raise ConfigError(
             "{file} has edits that are not stored as a plan version: import them with "
@@ -123,7 +123,7 @@ def create_plan(
             option="--force",
         )
     if not force:
-        _refuse_unsaved_edits(plan_drift(settings, current), "--force")
+        refuse_unsaved_edits(plan_drift(settings, current), "--force")
     facts = workspace_facts(settings)
     text = filled_plan_text(settings, chosen, lang, facts)
     validated(text, f"template {chosen}")
@@ -152,7 +152,7 @@ def export_plan(
         raise ConfigError("No plan yet: run `salesplan plan new` first.")
     target = out or plan_path(settings)
     if not force and target.resolve() == plan_path(settings).resolve():
-        _refuse_unsaved_edits(plan_drift(settings, current), "--force")
+        refuse_unsaved_edits(plan_drift(settings, current), "--force")
     write_plan_file(target, current.content)
     return ExportResult(target, PlanVersion.of(current))
 
@@ -298,7 +298,7 @@ def add_draft_initiatives(
     if current is None:
         raise ConfigError("No plan yet: run `salesplan plan new` first.")
     drift = plan_drift(settings, current)
-    _refuse_unsaved_edits(drift, "`salesplan plan export --force`")
+    refuse_unsaved_edits(drift, "`salesplan plan export --force`")
     document = parse_document(current.content, f"plan version {current.number}")
     initiatives = document.get("initiatives")
     if initiatives is None:

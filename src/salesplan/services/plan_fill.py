@@ -60,7 +60,7 @@ class WorkspaceFacts:
     headcount_cost: Decimal | None = None
 
 
-def _has_opportunities(settings: Settings) -> bool:
+def has_opportunities(settings: Settings) -> bool:
     engine = open_store(settings)
     try:
         with engine.connect() as connection:
@@ -122,7 +122,7 @@ def _segments(frames: BaselineFrames, start: dt.date, end: dt.date) -> list[dict
 
 def workspace_facts(settings: Settings, today: dt.date | None = None) -> WorkspaceFacts:
     """Facts for filling and checking a plan; an empty workspace gives counts of zero."""
-    if not _has_opportunities(settings):
+    if not has_opportunities(settings):
         return WorkspaceFacts(as_of=today or dt.date.today())
     frames = load_frames(settings)
     cur = settings.currency

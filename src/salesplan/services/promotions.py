@@ -4,6 +4,10 @@ The maximum discounts come from the stored plan's pricing section: a promotion's
 `max_discount` applies to deals whose `promotion` code equals the plan promotion's `id` or
 the CRM code of its kind (free_trial → trial, time_limited_discount → discount,
 subscription → subscription). Without a stored plan no breach is checked.
+
+Margin needs the cost of each deal, which the canonical records do not hold (opportunities
+and products carry prices only): `margins` is then None and the faces say "needs input",
+listing the plan's `min_margin` guardrails that cannot be checked yet.
 """
 
 from __future__ import annotations
@@ -11,7 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from salesplan.analytics.promotions import Promotions, promotion_comparison
+from salesplan.analytics.promotions import (
+    Margin,
+    Promotions,
+    promotion_comparison,
+    promotion_margins,
+)
 from salesplan.config import Settings
 from salesplan.domain.periods import Period
 from salesplan.domain.plan import Plan
@@ -32,15 +41,28 @@ class PromotionsReport:
     currency: str
     has_plan: bool
     promotions: Promotions
+    margins: dict[str, Margin] | None
+    """Per promotion code ("" = no promotion); None when the data has no cost (needs input)."""
+    min_margins: dict[str, float]
+    """Promotion code → the plan's minimum margin (fraction 0-1)."""
 
 
 def plan_max_discounts(plan: Plan | None) -> dict[str, float]:
     """Promotion code → the plan's maximum discount (fraction 0-1); see module doc."""
+    return _guardrail(plan, "max_discount")
+
+
+def plan_min_margins(plan: Plan | None) -> dict[str, float]:
+    """Promotion code → the plan's minimum margin (fraction 0-1); see module doc."""
+    return _guardrail(plan, "min_margin")
+
+
+def _guardrail(plan: Plan | None, field: str) -> dict[str, float]:
     limits: dict[str, float] = {}
     if plan is None:
         return limits
     for promo in plan.pricing.promotions:
-        cap = promo.guardrail.max_discount
+        cap = getattr(promo.guardrail, field)
         if cap is None:
             continue
         for code in (promo.id, KIND_CODES.get(promo.kind)):
@@ -57,4 +79,12 @@ def compute_promotions(settings: Settings, *, period: str | None = None) -> Prom
     result = promotion_comparison(
         data.opportunities, chosen.start, chosen.end, plan_max_discounts(plan)
     )
-    return PromotionsReport(chosen, data.as_of, settings.currency, plan is not None, result)
+    return PromotionsReport(
+        chosen,
+        data.as_of,
+        settings.currency,
+        plan is not None,
+        result,
+        promotion_margins(data.opportunities, chosen.start, chosen.end),
+        plan_min_margins(plan),
+    )

@@ -23,6 +23,7 @@ from salesplan.documents.inputs import MonthForecast, ReportInputs
 from salesplan.documents.markdown import write_markdown
 from salesplan.documents.model import Report
 from salesplan.documents.pdf import write_pdf
+from salesplan.documents.review import build_review_report
 from salesplan.documents.xlsx import write_xlsx
 from salesplan.domain.periods import add_months
 from salesplan.domain.plan import Plan
@@ -30,17 +31,19 @@ from salesplan.domain.records import RecordKind
 from salesplan.errors import ConfigError, SalesplanError
 from salesplan.forecast.bookings import fit_models, forecast_period, prepare_pipeline
 from salesplan.forecast.history import current_pipeline
-from salesplan.i18n import translator
+from salesplan.i18n import Translator, translator
 from salesplan.planning.targets import monthly_bookings
 from salesplan.services import plan_store
 from salesplan.services.baseline import compute_baseline
 from salesplan.services.forecast import ForecastReport, compute_forecast, load_workspace
 from salesplan.services.gaps import GapsReport, compute_gaps
+from salesplan.services.review import get_review
 from salesplan.services.store import open_store
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 from salesplan.storage import records
 
 REPORT_FORMATS: tuple[str, ...] = ("html", "pdf", "md", "xlsx")
+REVIEW_FORMATS: tuple[str, ...] = ("html", "pdf", "md")
 MONTH_SIMS = 2000
 """Simulations per monthly forecast: the band is drawn, not quoted to the cent."""
 
@@ -216,6 +219,30 @@ def render_report(
     t = translator(lang or settings.locale)
     report = build_report(inputs or gather_inputs(settings), sections)
     path = out or default_path(settings, report, fmt, t.locale)
+    return _write(report, fmt, t, path)
+
+
+def render_review_report(
+    settings: Settings, key: str, fmt: str = "html", lang: str | None = None,
+    out: Path | None = None,
+) -> Path:  # fmt: skip
+    """Write stored review `key` (id or period, see services.review.get_review) as `fmt`
+    (html, pdf, md); by default `<workspace>/reports/review-<period>-<id>.<lang>.<fmt>`."""
+    if fmt not in REVIEW_FORMATS:
+        raise ConfigError(
+            "A review is written as {choices}, not {value}.",
+            value=fmt,
+            choices=", ".join(REVIEW_FORMATS),
+        )
+    stored = get_review(settings, key)
+    t = translator(lang or settings.locale)
+    report = build_review_report(stored.payload, t.locale)
+    tag = "zh" if t.locale == "zh_CN" else t.locale
+    name = f"review-{stored.period}-{stored.id}.{tag}.{fmt}"
+    return _write(report, fmt, t, out or settings.workspace / "reports" / name)
+
+
+def _write(report: Report, fmt: str, t: Translator, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         files.write_text(path, render_html(report, t))

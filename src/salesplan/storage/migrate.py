@@ -81,9 +81,8 @@ def ensure_schema(engine: Engine) -> None:
     if current is None:
         if _has_foreign_tables(engine):
             raise StoreError(
-                "Cannot open the database at {url}: {reason}",
+                "Cannot open the database at {url}: it holds tables that salesplan did not create.",
                 url=display_url(engine),
-                reason="it holds tables that salesplan did not create",
             )
         upgrade(engine)
         return

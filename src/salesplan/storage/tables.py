@@ -231,3 +231,17 @@ plan_version = Table(
     Column("content", Text, nullable=False),
     Column("content_hash", String(CODE), nullable=False),
 )
+
+review = Table(
+    "review",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", String(CODE), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("author", String(NAME), nullable=False),
+    Column("as_of", Date, nullable=False),
+    # The latest import batch when the review ran: which data it read.
+    Column("import_batch_id", Integer, ForeignKey("import_batch.id")),
+    # The whole review as JSON text (docs/reviews.md), incl. each deal's expected value.
+    Column("payload", Text, nullable=False),
+)
