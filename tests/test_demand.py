@@ -134,3 +134,38 @@ def test_cli_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("month,leads,leads_expected")
     assert run(["-q", "--workspace", ws, "demand", "--threshold", "2"]) == 1
     assert run(["-q", "--workspace", ws, "--lang", "zh", "demand"]) == 0
+
+
+def test_baseline_reports_a_current_decline_as_an_obstacle() -> None:
+    """The baseline's findings carry the demand decline of the last complete months, and
+    only when the period reaches them (a past year under review gets none)."""
+    from salesplan.cli.baseline_sections import finding_message
+    from salesplan.domain.periods import parse_period
+    from salesplan.domain.stages import DEFAULT_STAGES
+    from salesplan.i18n import translator
+    from salesplan.services.baseline import BaselineFrames, demand_findings
+
+    as_of = D(2026, 11, 28)
+    data = generate("small", seed=1, as_of=as_of)
+    leads = data.frames[RecordKind.LEAD]
+    opportunities = data.frames[RecordKind.OPPORTUNITY].rename(
+        {"amount_minor": "amount_plan_minor"}
+    )
+    recent = (pl.col("created_on") >= D(2026, 8, 1)) & (pl.col("created_on") < D(2026, 11, 1))
+    keep = pl.Series(np.random.default_rng(0).random(leads.height) > 0.4)
+    empty = pl.DataFrame()
+    frames = BaselineFrames(
+        as_of, opportunities, empty, empty, leads.filter(~recent | keep), empty, empty,
+        DEFAULT_STAGES,
+    )  # fmt: skip
+    (finding,) = demand_findings(frames, parse_period("last-12m", as_of))
+    assert (finding.code, finding.kind, finding.subject, finding.n) == (
+        "demand_decline", "obstacle", "leads", 3,
+    )  # fmt: skip
+    assert demand_findings(frames, parse_period("2025", as_of)) == []
+    # October is the last complete month: a period ending with it still counts.
+    assert len(demand_findings(frames, parse_period("2026Q4", as_of))) == 1
+    en = finding_message(finding, translator("en"))
+    assert en.startswith("New leads ran at ") and "the last 3 months" in en
+    zh = finding_message(finding, translator("zh_CN"))
+    assert zh.startswith("最近 3 个月的新增线索只达到季节性预期的 ")

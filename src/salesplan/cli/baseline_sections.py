@@ -14,6 +14,7 @@ from salesplan.analytics.leads import LeadFunnel
 from salesplan.analytics.rates import Rate
 from salesplan.analytics.retention import Retention
 from salesplan.analytics.trends import Trend
+from salesplan.documents.labels import LABELS
 from salesplan.i18n import Translator
 from salesplan.i18n.money import minor_to_decimal
 from salesplan.services.baseline import FINDING_MESSAGES, BaselineReport
@@ -104,11 +105,14 @@ def finding_message(f: Finding, t: Translator) -> str:
             return "–"
         return t.number(value, 0) if f.code == "cycle_longer" else t.percent(value)
 
+    subject = f.subject or ""
+    if f.code == "demand_decline" and subject in LABELS["demand"]:
+        subject = t.gettext(LABELS["demand"][subject])
     return t.gettext(
         FINDING_MESSAGES.get(f.code, f.code),
         segment=f.segment or "",
         stage=f.stage or "",
-        subject=f.subject or "",
+        subject=subject,
         value=show(f.value),
         benchmark=show(f.benchmark),
         n=f.n,

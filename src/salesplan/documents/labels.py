@@ -165,6 +165,10 @@ LABELS: dict[str, dict[str, str]] = {
         "management": N_("Management"),
         "other": N_("Other"),
     },
+    "demand": {
+        "leads": N_("New leads"),
+        "pipeline": N_("Pipeline created"),
+    },
     "channel": {
         "email": N_("Email"),
         "phone": N_("Phone"),

@@ -51,6 +51,8 @@ def finding_msg(f: Finding) -> Msg:
         subject = Label(f.subject, "reason")
     elif f.code in ("best_lead_source", "worst_lead_source") and f.subject:
         subject = Label(f.subject, "source")
+    elif f.code == "demand_decline" and f.subject:
+        subject = Label(f.subject, "demand")
     return _t(
         FINDING_MESSAGES.get(f.code, f.code),
         segment=Label(f.segment or "", "segment"),
@@ -58,6 +60,7 @@ def finding_msg(f: Finding) -> Msg:
         subject=subject,
         value=show(f.value),
         benchmark=show(f.benchmark),
+        n=Number(f.n or 0, 0),
     )
 
 

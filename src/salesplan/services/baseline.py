@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -17,6 +17,8 @@ from salesplan.analytics.activities import ActivitySummary, activity_summary, ou
 from salesplan.analytics.assessment import Finding, assess
 from salesplan.analytics.baseline import ALLOWED_DIMENSIONS, GroupBaseline, baseline_groups
 from salesplan.analytics.currency import MissingRateError, to_plan_currency
+from salesplan.analytics.demand import demand
+from salesplan.analytics.demand import findings as findings_of
 from salesplan.analytics.funnel import (
     StageConversion,
     sort_events,
@@ -167,7 +169,20 @@ def compute_baseline(
     settings: Settings, *, period: str | None = None, by: Sequence[str] = ()
 ) -> BaselineReport:
     data = load_frames(settings)
-    return baseline_report(data, settings.currency, period=period, by=by)
+    report = baseline_report(data, settings.currency, period=period, by=by)
+    extra = demand_findings(data, report.period)
+    return replace(report, findings=[*report.findings, *extra]) if extra else report
+
+
+def demand_findings(data: BaselineFrames, chosen: Period) -> list[Finding]:
+    """Ongoing falls in leads or pipeline created below their seasonal expectation
+    (analytics/demand.py), as obstacles — only when the period reaches the last complete
+    month: a decline is news about now, not about a past year under review."""
+    this_month = data.as_of.replace(day=1)
+    last_complete = (this_month - dt.timedelta(days=1)).replace(day=1)
+    if chosen.end <= last_complete:
+        return []
+    return findings_of(demand(data.leads, data.opportunities, data.as_of))
 
 
 def baseline_report(
@@ -271,5 +286,9 @@ FINDING_MESSAGES: dict[str, str] = {
     "nrr_above_one": N_("Net revenue retention is {value}: existing customers buy more."),
     "nrr_below_one": N_("Net revenue retention is {value}: existing customers buy less."),
     "most_reps_below_quota": N_("Only {value} of reps reached their quota."),
+    "demand_decline": N_(
+        "{subject} ran at {value} of the seasonal expectation for the last {n} months: "
+        "demand may be falling (see `salesplan demand`)."
+    ),
 }
 """Finding code → message id; placeholders are the Finding's fields (value, benchmark, …)."""
