@@ -60,6 +60,8 @@ class Benchmark:
     """Phase name → most seconds it may take."""
     max_peak_rss_mb: float | None = None
     """Most peak RSS the whole child process may reach, in MB (2**20 bytes)."""
+    max_ratio: Mapping[str, float] = field(default_factory=dict)
+    """Phase name → largest allowed seconds ÷ its baseline phase's seconds (same process)."""
 
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -106,6 +108,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         size="1m",
         description="full baseline on 1m loaded frames, vs a Polars floor and pandas",
         max_seconds={"baseline": 3.0},
+        max_ratio={"baseline": 1.5},
     ),
 )
 
@@ -300,6 +303,7 @@ class PhaseResult:
     ratio: float | None = None
     """seconds ÷ the baseline phase's seconds, both measured in the same process."""
     max_seconds: float | None = None
+    max_ratio: float | None = None
     passed: bool | None = None
     """None when there is no target, or targets are not checked at this size."""
 
@@ -372,10 +376,13 @@ def evaluate(benchmark: Benchmark, size: str, child: ChildRun) -> Result:
             elif base > 0:
                 row.ratio = phase.seconds / base
         row.max_seconds = benchmark.max_seconds.get(phase.name)
-        if checked and row.max_seconds is not None:
-            row.passed = phase.seconds < row.max_seconds
+        row.max_ratio = benchmark.max_ratio.get(phase.name)
+        if checked and (row.max_seconds is not None or row.max_ratio is not None):
+            fast = row.max_seconds is None or phase.seconds < row.max_seconds
+            close = row.max_ratio is None or (row.ratio is not None and row.ratio <= row.max_ratio)
+            row.passed = fast and close
         result.phases.append(row)
-    missing = sorted(set(benchmark.max_seconds) - set(seconds))
+    missing = sorted((set(benchmark.max_seconds) | set(benchmark.max_ratio)) - set(seconds))
     if missing and not errors:
         errors.append(f"did not report the phases with targets: {', '.join(missing)}")
     result.error = "; ".join(errors) or None
@@ -415,7 +422,10 @@ def table_rows(results: Sequence[Result]) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for r in results:
         for p in r.phases:
-            target = "-" if p.max_seconds is None else f"< {p.max_seconds:g} s"
+            targets = [f"< {p.max_seconds:g} s"] if p.max_seconds is not None else []
+            if p.max_ratio is not None:
+                targets.append(f"≤ {p.max_ratio:g}×")
+            target = ", ".join(targets) or "-"
             rows.append(
                 (
                     r.benchmark,
@@ -426,7 +436,7 @@ def table_rows(results: Sequence[Result]) -> list[tuple[str, ...]]:
                     _fmt(p.ratio, 2, "×"),
                     "-",
                     target,
-                    _verdict(p.passed, p.max_seconds is not None),
+                    _verdict(p.passed, bool(targets)),
                 )
             )
         rss_target = "-" if r.max_peak_rss_mb is None else f"< {r.max_peak_rss_mb:g} MB"

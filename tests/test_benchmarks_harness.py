@@ -197,3 +197,31 @@ def test_a_real_benchmark_runs_at_the_small_size(harness: ModuleType, tmp_path: 
     assert result["info"]["reader.opportunity"] in {"connectorx", "dbapi"}
     assert result["info"]["reader.stage_event"] in {"connectorx", "dbapi"}
     assert all(v is True for k, v in result["info"].items() if k.startswith("roundtrip."))
+
+
+def test_a_ratio_target_is_checked_against_the_baseline_phase(harness: ModuleType) -> None:
+    line = json.dumps(
+        {
+            "benchmark": "b",
+            "size": "small",
+            "phases": [
+                {"name": "floor", "seconds": 2.0, "baseline": None},
+                {"name": "work", "seconds": 3.2, "baseline": "floor"},  # 1.6× the floor
+            ],
+            "info": {},
+        }
+    )
+    child = harness.ChildRun(0, line + "\n", 6.0, 5.0, 100.0, "wait4", False)
+
+    def verdict(max_ratio: float) -> Any:
+        bench = harness.Benchmark(
+            "b", "m", "small", "d", max_seconds={"work": 5.0}, max_ratio={"work": max_ratio}
+        )
+        (_, work) = harness.evaluate(bench, "small", child).phases
+        return work.passed
+
+    assert verdict(1.5) is False  # fast enough (3.2 s < 5 s) but 1.6× > 1.5×
+    assert verdict(1.6) is True
+    bench = harness.Benchmark("b", "m", "small", "d", max_ratio={"work": 1.5})
+    rows = harness.table_rows([harness.evaluate(bench, "small", child)])
+    assert rows[1][7:] == ("≤ 1.5×", "FAIL")
