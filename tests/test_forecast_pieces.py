@@ -21,7 +21,7 @@ from salesplan.forecast.history import (
     won_between,
 )
 from salesplan.forecast.hygiene import close_date_pushes, pipeline_hygiene
-from salesplan.forecast.runrate import runrate_series
+from salesplan.forecast.runrate import fit_runrate
 from salesplan.forecast.stage import StageEstimator
 
 D = dt.date
@@ -173,7 +173,7 @@ def test_hygiene_flags_past_dates_pushes_and_missing_next_steps() -> None:
     assert q_row["no_recent_activity"]
 
 
-def test_runrate_series_counts_only_deals_created_and_won_in_each_window() -> None:
+def test_runrate_shares_count_only_deals_created_after_each_past_cutoff() -> None:
     h = _history(
         [
             # Created and won in January: counts for January.
@@ -214,8 +214,21 @@ def test_runrate_series_counts_only_deals_created_and_won_in_each_window() -> No
         ],
         [],
     )
-    # Target March 2026 seen at 1 Mar: windows Dec, Jan, Feb → [0, 700, 50].
-    assert runrate_series(h, D(2026, 3, 1), D(2026, 3, 1), D(2026, 4, 1)) == [0, 700, 50]
+    # Seen at 1 Mar 2026; the data starts 1 Dec. Monthly bookings Dec 0, Jan 700, Feb 950.
+    # Share of month-k bookings from deals created after a cutoff k months earlier
+    # (cutoffs 1 Feb, 1 Jan, 1 Dec; too few months per month-of-quarter: pooled over them):
+    #   k=0: (G 50 of Feb's 950) + (J 700 of Jan's 700) + (0 of Dec's 0) → 750 / 1650
+    #   k=1: (F+G 950 of Feb's 950) + (J 700 of Jan's 700) → 1650 / 1650 = 1
+    # Level: fewer than 8 months → the mean of the last three, (0 + 700 + 950) / 3 = 550.
+    # March = 750/1650 × 550 = 250; April = 1 × 550 = 550; both = 800.
+    model = fit_runrate(h, D(2026, 3, 1))
+    assert model.history_minor == [0, 700, 950]
+    assert model.method == "mean3"
+    assert model.months(D(2026, 3, 1), D(2026, 5, 1)) == [250, 550]
+    both = model.period(D(2026, 3, 1), D(2026, 5, 1))
+    assert both.expected_minor == 800 and both.months_minor == [250, 550]
+    # A month before the cutoff's month has no run-rate.
+    assert model.months(D(2026, 2, 1), D(2026, 3, 1)) == [0]
 
 
 def test_reliability_table_and_brier_by_hand() -> None:

@@ -81,6 +81,7 @@ def forecast_payload(report: ForecastReport, t: Translator) -> dict[str, Any]:
             "run_rate_method": f.runrate.method,
         },
         "target": _money(report.target_minor, c),
+        "target_source": report.target_source,
         "probability_of_target": report.probability_of_target,
         "open_deals": f.deals.height,
         "imputed_amounts": int(f.deals["amount_imputed"].is_not_null().sum()),
@@ -146,6 +147,12 @@ def _scores_json(report: Any) -> dict[str, Any]:
     }
 
 
+_TARGET_LABELS = {
+    "plan_period": N_("Target (written in the plan for this period)"),
+    "plan_goal_split": N_("Target (the plan's annual goal split by seasonality)"),
+}
+
+
 def forecast_tables(report: ForecastReport, t: Translator) -> list[TableResult]:
     f = report.forecast
     rows: list[tuple[str, Kind, Any]] = [
@@ -159,6 +166,10 @@ def forecast_tables(report: ForecastReport, t: Translator) -> list[TableResult]:
         (N_("Open deals"), Kind.INT, f.deals.height),
         (N_("Method"), Kind.TEXT, report.method),
     ]
+    if report.target_minor is not None:
+        label = _TARGET_LABELS.get(report.target_source or "", N_("Target"))
+        rows.append((label, Kind.MONEY, report.target_minor))
+        rows.append((N_("Chance to reach the target"), Kind.RATE, report.probability_of_target))
     summary = TableResult(
         title=N_("Forecast"),
         columns=[

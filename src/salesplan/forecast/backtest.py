@@ -28,7 +28,6 @@ from salesplan.forecast.bookings import (
     prepare_pipeline,
 )
 from salesplan.forecast.history import History, pipeline_at, won_between
-from salesplan.forecast.runrate import forecast_runrate
 
 NAIVE = ("last_period", "mean_3", "last_year")
 
@@ -109,13 +108,14 @@ def run_backtest(
     months = GRAIN_MONTHS[grain]
     results: list[CutoffResult] = []
     errors: dict[str, list[tuple[int, int, float, float]]] = {m: [] for m in METHODS}
+
     for cutoff in backtest_cutoffs(history.as_of, grain, cutoffs):
         end = add_months(cutoff, months)
         if cutoff <= history.start:
             continue
-        fitted = fit_models(history, cutoff)
+        fitted = fit_models(history, cutoff, seed=seed)
         deals = prepare_pipeline(history, pipeline_at(history, cutoff), cutoff)
-        rr = forecast_runrate(history, cutoff, cutoff, end)
+        rr = fitted.runrate.period(cutoff, end)
         actual = _bookings(history, cutoff, end)
         forecasts: dict[str, int] = {}
         p10: dict[str, int] = {}

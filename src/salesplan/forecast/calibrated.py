@@ -35,6 +35,11 @@ LEVELS: tuple[tuple[str, ...], ...] = (
     ("stage_code", "tis_band", "type", "segment", "amount_band"),
 )
 FACTORS = ("owner_id", "source")
+TRAINING_COLUMNS = (
+    "opportunity_id", "stage_code", "days_in_stage", "type", "segment",
+    "amount_plan_minor", *FACTORS,
+)  # fmt: skip
+"""Columns of the snapshot rows the estimator reads."""
 RELIABILITY_BINS = 10
 
 
@@ -195,6 +200,8 @@ class CalibratedEstimator:
         state: pl.DataFrame | None = None,
     ) -> CalibratedEstimator:
         """Fit on history before `cutoff` (`rows`, `state`: see training_rows)."""
+        if rows is not None:  # only what the cells and factors read: the rows are millions
+            rows = rows.select(*TRAINING_COLUMNS)
         rows = training_rows(history, cutoff, rows=rows, state=state)
         self.bands = stay_bands(history, cutoff)
         amounts = rows["amount_plan_minor"].drop_nulls()

@@ -22,9 +22,15 @@ import polars as pl
 from salesplan.analytics.currency import to_plan_currency
 from salesplan.domain.records import DealStatus
 from salesplan.domain.stages import StageList
+from salesplan.forecast.loading import (
+    ATTRIBUTES,
+    EVENT_COLUMNS,
+    OPPORTUNITY_COLUMNS,
+    compact,
+    event_amounts,
+)
 
-ATTRIBUTES = ("segment", "region", "owner_id", "type", "source", "product", "industry")
-"""Fields of a deal treated as known from its creation on (they rarely change in a CRM)."""
+__all__ = ["ATTRIBUTES", "EVENT_COLUMNS", "OPPORTUNITY_COLUMNS", "History", "build_history"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,14 @@ class History:
 
     @cached_property
     def stays(self) -> pl.DataFrame:
-        """See `stays()`."""
-        return _stays(self.events)
+        """See `stays()`; `opp_row` is the deal's row in `opportunities` (snapshot rows take
+        the deal's fields by position, not by a join on the id, every time they are built)."""
+        index = self.opportunities.select(pl.col("id").alias("opportunity_id")).with_row_index(
+            "opp_row"
+        )
+        return _stays(self.events).join(
+            index, on="opportunity_id", how="left", maintain_order="left"
+        )
 
     @property
     def start(self) -> dt.date:
@@ -75,14 +87,11 @@ def build_history(
     exponents: Mapping[str, int],
     as_of: dt.date,
 ) -> History:
-    """Normalise canonical frames (opportunities already with `amount_plan_minor`)."""
-    currency = opportunities.select("id", "currency").rename({"id": "opportunity_id"})
-    ev = events.select(
-        "opportunity_id", "stage_code", "entered_at", "amount_minor", "close_date"
-    ).join(currency, on="opportunity_id", how="inner")
-    ev = ev.with_columns(pl.col("entered_at").dt.date().alias("entered_on"))
-    ev = to_plan_currency(ev, rates, plan_currency, exponents, on="entered_on")
-    ev = ev.select("opportunity_id", "stage_code", "entered_at", "amount_plan_minor", "close_date")
+    """Normalise canonical frames (opportunities already with `amount_plan_minor`); only the
+    columns the forecast reads are kept, low-cardinality text as Categorical."""
+    opportunities = compact(opportunities, (*OPPORTUNITY_COLUMNS, "amount_plan_minor"))
+    ev = event_amounts(compact(events, EVENT_COLUMNS), opportunities, rates, plan_currency,
+                       exponents)  # fmt: skip
     prices = to_plan_currency(
         products.with_columns(pl.lit(None, pl.Date).alias("price_on")),
         rates,
@@ -108,25 +117,34 @@ def build_history(
 def complete_events(
     opportunities: pl.DataFrame, events: pl.DataFrame, stages: StageList
 ) -> pl.DataFrame:
-    """Add synthetic opening/closing events so every deal has a full, ordered history."""
-    status = stage_status(stages)
+    """Add synthetic opening/closing events so every deal has a full, ordered history.
+
+    One sort of all events (by deal, then time) at the end; `status` is Categorical."""
+    cat = pl.Categorical
+    codes = {s.code: s.status.value for s in stages.stages}
     first_open = stages.open_stages[0].code
     won_code, lost_code = stages.code_of(stages.won_key), stages.code_of(stages.lost_key)
-    ev = events.join(status, on="stage_code", how="left").with_columns(
-        pl.col("status").fill_null(DealStatus.OPEN.value)
+    ev = events.with_columns(
+        pl.col("stage_code")
+        .replace_strict(codes, default=DealStatus.OPEN.value, return_dtype=pl.String)
+        .cast(cat)
+        .alias("status")
     )
     opp = opportunities.select(
         pl.col("id").alias("opportunity_id"),
         "created_on",
         "closed_on",
-        pl.col("status").alias("final"),
+        pl.col("status").cast(pl.String).alias("final"),
         "stage_code",
         "amount_plan_minor",
         "close_date",
     )
-    seen = ev.select("opportunity_id").unique()
-    missing = opp.join(seen, on="opportunity_id", how="anti")
-    opening = missing.select(
+    # The last status of each deal in time order; deals without events open with one event.
+    last = ev.group_by("opportunity_id").agg(
+        pl.col("status").sort_by("entered_at", maintain_order=True).last().alias("last_status")
+    )
+    opp = opp.join(last, on="opportunity_id", how="left")
+    opening = opp.filter(pl.col("last_status").is_null()).select(
         "opportunity_id",
         pl.when(pl.col("final") == "open")
         .then(pl.col("stage_code"))
@@ -136,16 +154,13 @@ def complete_events(
         pl.col("created_on").cast(pl.Datetime("us")).alias("entered_at"),
         "amount_plan_minor",
         "close_date",
-        pl.lit(DealStatus.OPEN.value).alias("status"),
+        pl.lit(DealStatus.OPEN.value, cat).alias("status"),
     )
-    ev = pl.concat([ev, opening], how="vertical_relaxed").sort("opportunity_id", "entered_at")
-    last = ev.group_by("opportunity_id").agg(pl.col("status").last().alias("last_status"))
-    unclosed = opp.join(last, on="opportunity_id", how="left").filter(
+    closing = opp.filter(
         pl.col("final").is_in(["won", "lost"])
-        & (pl.col("last_status") == "open")
+        & (pl.col("last_status").is_null() | (pl.col("last_status") == "open"))
         & pl.col("closed_on").is_not_null()
-    )
-    closing = unclosed.select(
+    ).select(
         "opportunity_id",
         pl.when(pl.col("final") == "won")
         .then(pl.lit(won_code))
@@ -155,9 +170,12 @@ def complete_events(
         (pl.col("closed_on").cast(pl.Datetime("us")) + pl.duration(hours=12)).alias("entered_at"),
         "amount_plan_minor",
         pl.col("closed_on").alias("close_date"),
-        pl.col("final").alias("status"),
+        pl.col("final").cast(cat).alias("status"),
     )
-    return pl.concat([ev, closing], how="vertical_relaxed").sort("opportunity_id", "entered_at")
+    columns = ["opportunity_id", "stage_code", "entered_at", "amount_plan_minor", "close_date",
+               "status"]  # fmt: skip
+    parts = [frame.select(columns) for frame in (ev, opening, closing)]
+    return pl.concat(parts, how="vertical_relaxed").sort("opportunity_id", "entered_at")
 
 
 def stays(history: History) -> pl.DataFrame:
@@ -185,8 +203,15 @@ def _instant(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def snapshot_rows(history: History, days: Sequence[dt.date]) -> pl.DataFrame:
+def snapshot_rows(
+    history: History,
+    days: Sequence[dt.date],
+    attributes: Sequence[str] = (*ATTRIBUTES, "forecast_category"),
+) -> pl.DataFrame:
     """Every (deal, snapshot day) where the deal was open at the start of that day.
+
+    `attributes`: the deal fields to attach (the models' training rows need only a few; at
+    a million deals each is tens of MB).
 
     Columns: the stay's fields, `snapshot` (date), `days_in_stage`, `age_days`, and the deal's
     ATTRIBUTES and `created_on`. Built by arithmetic on sorted snapshot instants, never a
@@ -194,7 +219,9 @@ def snapshot_rows(history: History, days: Sequence[dt.date]) -> pl.DataFrame:
     """
     if not days:
         return _attach(
-            history, stays(history).head(0).with_columns(pl.lit(None, pl.Date).alias("snapshot"))
+            history,
+            stays(history).head(0).with_columns(pl.lit(None, pl.Date).alias("snapshot")),
+            attributes,
         )
     ordered = sorted(set(days))
     instants = np.array([np.datetime64(_instant(d), "us") for d in ordered])
@@ -215,15 +242,14 @@ def snapshot_rows(history: History, days: Sequence[dt.date]) -> pl.DataFrame:
         .join(index, on="_i", how="left")
         .drop("_lo", "_hi", "_i")
     )
-    return _attach(history, rows)
+    return _attach(history, rows, attributes)
 
 
-def _attach(history: History, rows: pl.DataFrame) -> pl.DataFrame:
-    attrs = history.opportunities.select(
-        pl.col("id").alias("opportunity_id"), "created_on", *ATTRIBUTES, "forecast_category"
-    )
+def _attach(history: History, rows: pl.DataFrame, attributes: Sequence[str]) -> pl.DataFrame:
+    at = rows["opp_row"]
+    attrs = history.opportunities.select(pl.col(c).gather(at) for c in ("created_on", *attributes))
     snap_ts = pl.col("snapshot").cast(pl.Datetime("us"))
-    return rows.join(attrs, on="opportunity_id", how="left").with_columns(
+    return pl.concat([rows.drop("opp_row"), attrs], how="horizontal").with_columns(
         pl.col("close_date").alias("event_close_date"),
         ((snap_ts - pl.col("start")).dt.total_hours() / 24.0).alias("days_in_stage"),
         (pl.col("snapshot") - pl.col("created_on")).dt.total_days().alias("age_days"),

@@ -12,9 +12,12 @@ row is conditioned on an outcome that was unknown at T). Cells are nested (stage
 +segment → +close bucket, each shrunk toward its parent with SHRINK_ROWS pseudo-rows.
 The timing share of a won deal is
 
-    share_k = r_k / (Σ_{j<K} r_j + r_tail),   P(won in period) = P(win) · Σ_{k ∈ period} share_k.
+    share_k = r_k / (Σ_{j<K} r_j + r_tail),   P(won in month k) = P(win) · share_k,
 
+and a period's probability is the sum over its months, so forecasts add up across periods.
 Deals dated later can count, deals dated inside the period but likely to slip are discounted.
+`win_probability` is Σ_j r_j + r_tail itself: the cell's chance to win at all, censoring-correct
+and aware of the calendar (q0); bookings uses it to level the calibrated P(win) per stage.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class TimingModel:
     """CELL columns and `_cell`, the row of `matrix` holding that cell's shares."""
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((1, HORIZON_MONTHS)))
     """Shares of wins per month offset 0…horizon−1; the last row is the pooled fallback."""
+    rates: np.ndarray = field(default_factory=lambda: np.zeros((1, HORIZON_MONTHS + 1)))
+    """r_k per cell (rows as `matrix`), offsets 0…horizon−1 and the tail."""
     rows_used: int = 0
 
     def fit(
@@ -140,25 +145,44 @@ class TimingModel:
         share = np.divide(crate, sums, out=np.zeros_like(crate), where=sums > 0) if nc else crate
         fallback = total / total.sum() if total.sum() > 0 else np.zeros(width)
         self.matrix = np.vstack([share[:, :h], fallback[None, :h]])
+        self.rates = np.vstack([crate, total[None, :]])
         self.cells = keys.select(*CELL, "_cell").unique(subset=list(CELL))
 
-    def in_window(
-        self, deals: pl.DataFrame, cutoff: dt.date, start: dt.date, end: dt.date
-    ) -> pl.Series:
-        """P(the win lands in [start, end) | won), by calendar-month offsets from the cutoff.
-
-        Periods are whole months; a period that began before the cutoff counts from offset 0."""
-        if deals.height == 0:
-            return pl.Series("p_timing", [], pl.Float64)
-        first = month_index(start) - month_index(cutoff)
-        last = month_index(end - dt.timedelta(days=1)) - month_index(cutoff)
-        ks = [k for k in range(max(first, 0), last + 1) if k < self.horizon]
+    def _cells(self, deals: pl.DataFrame, cutoff: dt.date) -> np.ndarray:
         frame = add_timing_features(
             deals.select("event_close_date", "stage_code", "segment").with_columns(
                 pl.lit(cutoff).alias("snapshot")
             )
         ).join(self.cells, on=list(CELL), how="left", maintain_order="left")
         fallback = self.matrix.shape[0] - 1
-        index = frame["_cell"].fill_null(fallback).to_numpy()
-        value = self.matrix[index][:, ks].sum(axis=1) if ks else np.zeros(deals.height)
-        return pl.Series("p_timing", np.clip(value, 0.0, 1.0))
+        return np.asarray(frame["_cell"].fill_null(fallback).to_numpy(), dtype=np.int64)
+
+    def monthly(
+        self, deals: pl.DataFrame, cutoff: dt.date, start: dt.date, end: dt.date
+    ) -> np.ndarray:
+        """deals × months of [start, end): P(the win lands in that month | won).
+
+        Periods are whole months; a month before the cutoff's month gets 0 (a period that
+        began before the cutoff counts from offset 0)."""
+        first = month_index(start) - month_index(cutoff)
+        last = month_index(end - dt.timedelta(days=1)) - month_index(cutoff)
+        offsets = list(range(first, last + 1))
+        if deals.height == 0:
+            return np.zeros((0, len(offsets)))
+        rows = self.matrix[self._cells(deals, cutoff)]
+        cols = [rows[:, k] if 0 <= k < self.horizon else np.zeros(deals.height) for k in offsets]
+        return np.asarray(np.clip(np.column_stack(cols), 0.0, 1.0), dtype=np.float64)
+
+    def in_window(
+        self, deals: pl.DataFrame, cutoff: dt.date, start: dt.date, end: dt.date
+    ) -> pl.Series:
+        """P(the win lands in [start, end) | won): the sum of `monthly` over the period."""
+        value = self.monthly(deals, cutoff, start, end).sum(axis=1)
+        return pl.Series("p_timing", np.clip(value, 0.0, 1.0), pl.Float64)
+
+    def win_probability(self, deals: pl.DataFrame, cutoff: dt.date) -> np.ndarray:
+        """Σ_k r_k + r_tail of each deal's cell: P(won at all), censoring-correct."""
+        if deals.height == 0:
+            return np.zeros(0)
+        value = self.rates[self._cells(deals, cutoff)].sum(axis=1)
+        return np.asarray(np.clip(value, 0.0, 1.0), dtype=np.float64)

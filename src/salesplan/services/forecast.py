@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from salesplan.analytics.currency import MissingRateError
 from salesplan.config import Settings
 from salesplan.domain.periods import Period, add_months
 from salesplan.domain.stages import DEFAULT_STAGES
-from salesplan.errors import ConfigError, DataError, SalesplanError
+from salesplan.errors import ConfigError, DataError
 from salesplan.forecast.backtest import GRAIN_MONTHS, BacktestReport, run_backtest
 from salesplan.forecast.bookings import (
     DEFAULT_MODEL_ERROR,
     METHODS,
+    FittedModels,
     PeriodForecast,
     fit_models,
     forecast_period,
@@ -29,13 +31,12 @@ from salesplan.forecast.breakdown import Line, category_rollup, group_rollup, to
 from salesplan.forecast.calibrated import Calibration
 from salesplan.forecast.history import History, build_history, current_pipeline
 from salesplan.forecast.hygiene import DEFAULT_INACTIVE_DAYS, Hygiene, pipeline_hygiene
+from salesplan.forecast.loading import EVENT_COLUMNS, OPPORTUNITY_COLUMNS, compact, plan_amounts
 from salesplan.i18n import N_
 from salesplan.i18n.money import currency_exponent
 from salesplan.services.baseline import data_as_of, resolve_period
-from salesplan.services.overview import plan_currency_opportunities
-from salesplan.services.plan_store import stored_plan
+from salesplan.services.forecast_target import period_target
 from salesplan.services.store import open_store
-from salesplan.services.targets import compute_targets
 from salesplan.storage import frames, records
 
 FORECAST_METHODS = ("auto", *METHODS)
@@ -83,14 +84,21 @@ class ForecastReport:
     target_minor: int | None = None
     probability_of_target: float | None = None
     notices: list[Notice] = field(default_factory=list)
+    target_source: str | None = None
+    """`plan_period` (a bookings goal of the plan for this period), `plan_goal_split` (the
+    plan's annual bookings goal split by seasonality) or None (no target)."""
 
 
 def load_workspace(settings: Settings) -> Workspace:
-    """Read everything the forecast needs; DataError when there are no opportunities."""
+    """Read everything the forecast needs, and only that (loading.OPPORTUNITY_COLUMNS and
+    EVENT_COLUMNS: a projection of the cached frames); DataError when there are no
+    opportunities."""
     engine = open_store(settings)
     try:
-        opportunities = plan_currency_opportunities(engine, settings.currency)
-        events = frames.read_stage_events(engine)
+        opportunities = compact(
+            frames.read_opportunities(engine, OPPORTUNITY_COLUMNS), OPPORTUNITY_COLUMNS
+        )
+        events = frames.read_stage_events(engine, EVENT_COLUMNS)
         rates = frames.read_fx_rates(engine)
         products = frames.read_products(engine)
         team = frames.read_team(engine)
@@ -105,11 +113,23 @@ def load_workspace(settings: Settings) -> Workspace:
         )
     codes = set(opportunities["currency"].drop_nulls().unique().to_list())
     codes |= set(products["currency"].drop_nulls().unique().to_list()) | {settings.currency}
+    exponents = {code: currency_exponent(code) for code in codes}
+    try:
+        # As services.overview.plan_currency_opportunities converts them (close-date rates).
+        opportunities = plan_amounts(
+            opportunities, rates, settings.currency, exponents, on="close_date"
+        )
+    except MissingRateError as exc:
+        raise DataError(
+            "No exchange rate to {plan} for {currencies}: import a rates file "
+            "(`salesplan import rates FILE`).",
+            plan=settings.currency,
+            currencies=", ".join(exc.currencies),
+        ) from exc
     history = build_history(
         opportunities, events, stages,
         rates=rates, products=products, plan_currency=settings.currency,
-        exponents={code: currency_exponent(code) for code in codes},
-        as_of=data_as_of(opportunities),
+        exponents=exponents, as_of=data_as_of(opportunities),
     )  # fmt: skip
     owners = {str(r["id"]): str(r["name"]) for r in team.select("id", "name").iter_rows(named=True)}
     return Workspace(history, owners)
@@ -161,6 +181,71 @@ def check_method(method: str) -> str:
     return method
 
 
+@dataclass(frozen=True)
+class ForecastModel:
+    """The method (picked by backtest for `auto`) and the models fit at the day after the
+    as-of date, ready to forecast any period: `salesplan forecast` and `salesplan gaps`
+    share it, so one workspace shows one forecast."""
+
+    method: str
+    requested: str
+    reason: str
+    reason_params: dict[str, str]
+    model_error: float
+    backtest: BacktestReport | None
+    fitted: FittedModels
+    deals: pl.DataFrame
+    """The open pipeline at the as-of date, amounts imputed."""
+    notices: list[Notice]
+
+    def period(
+        self, history: History, start: dt.date, end: dt.date, *, sims: int = 10_000, seed: int = 0
+    ) -> PeriodForecast:
+        return forecast_period(
+            history, self.fitted, self.deals, start, end, self.method,
+            sims=sims, seed=seed, model_error=self.model_error,
+        )  # fmt: skip
+
+
+def forecast_model(
+    history: History, grain: str, method: str = "auto", *, seed: int = 0
+) -> ForecastModel:
+    """Pick the method (`auto`: a 6-cutoff backtest at `grain`, month or quarter) and fit."""
+    check_method(method)
+    notices: list[Notice] = []
+    backtest: BacktestReport | None = None
+    kappa = DEFAULT_MODEL_ERROR
+    chosen = method
+    reason, params = N_("Method chosen with --method: {method}."), {"method": method}
+    if method == "auto":
+        backtest = run_backtest(history, grain=grain, cutoffs=AUTO_CUTOFFS, sims=2000, seed=seed)
+        chosen, reason, params = backtest.chosen, backtest.reason, backtest.reason_params
+        kappa = backtest.model_error.get(chosen, DEFAULT_MODEL_ERROR)
+        if "naive_wape" in params:
+            notices.append(Notice("naive_beats_model", reason, params))
+    cutoff = history.as_of + dt.timedelta(days=1)
+    fitted = fit_models(history, cutoff, seed=seed)
+    deals = prepare_pipeline(history, current_pipeline(history), cutoff)
+    imputed = int(deals["amount_imputed"].is_not_null().sum())
+    if imputed:
+        notices.append(
+            Notice(
+                "amounts_imputed",
+                N_(
+                    "{count} open deals had no amount; imputed from the product list price or "
+                    "the segment median."
+                ),
+                {"count": str(imputed)},
+            )
+        )
+    return ForecastModel(chosen, method, reason, params, kappa, backtest, fitted, deals, notices)
+
+
+def backtest_grain(period: Period) -> str:
+    """The grain `auto` backtests at: months for a month, quarters for quarters and years."""
+    return "month" if period.grain == "month" else "quarter"
+
+
 def compute_forecast(
     settings: Settings,
     period: str | None = None,
@@ -175,38 +260,10 @@ def compute_forecast(
     workspace = load_workspace(settings)
     history = workspace.history
     chosen_period = forecast_period_of(period, history.as_of)
-    notices: list[Notice] = []
-    backtest: BacktestReport | None = None
-    kappa = DEFAULT_MODEL_ERROR
-    chosen = method
-    reason, params = N_("Method chosen with --method: {method}."), {"method": method}
-    if method == "auto":
-        grain = "month" if chosen_period.grain == "month" else "quarter"
-        backtest = run_backtest(history, grain=grain, cutoffs=AUTO_CUTOFFS, sims=2000, seed=seed)
-        chosen, reason, params = backtest.chosen, backtest.reason, backtest.reason_params
-        kappa = backtest.model_error.get(chosen, DEFAULT_MODEL_ERROR)
-        if "naive_wape" in params:
-            notices.append(Notice("naive_beats_model", reason, params))
-    cutoff = history.as_of + dt.timedelta(days=1)
-    fitted = fit_models(history, cutoff)
-    deals = prepare_pipeline(history, current_pipeline(history), cutoff)
-    result = forecast_period(
-        history, fitted, deals, chosen_period.start, chosen_period.end, chosen,
-        sims=sims, seed=seed, model_error=kappa,
-    )  # fmt: skip
-    imputed = int(deals["amount_imputed"].is_not_null().sum())
-    if imputed:
-        notices.append(
-            Notice(
-                "amounts_imputed",
-                N_(
-                    "{count} open deals had no amount; imputed from the product list price or "
-                    "the segment median."
-                ),
-                {"count": str(imputed)},
-            )
-        )
-    target_minor = period_target(settings, chosen_period)
+    model = forecast_model(history, backtest_grain(chosen_period), method, seed=seed)
+    notices = list(model.notices)
+    result = model.period(history, chosen_period.start, chosen_period.end, sims=sims, seed=seed)
+    target_minor, source = period_target(settings, chosen_period, history)
     probability = None
     if target_minor is None:
         notices.append(
@@ -234,41 +291,25 @@ def compute_forecast(
         as_of=history.as_of,
         currency=settings.currency,
         period=chosen_period,
-        method=chosen,
+        method=model.method,
         requested=method,
-        reason=reason,
-        reason_params=params,
+        reason=model.reason,
+        reason_params=model.reason_params,
         forecast=result,
-        model_error=kappa,
+        model_error=model.model_error,
         categories=category_rollup(result.deals, result.closed_minor),
         by=list(by),
         groups=group_rollup(result.deals, list(by), seed=seed),
         top=_with_stage_keys(top_deals(result.deals), history),
-        calibration=fitted.calibrated.calibration,
-        backtest=backtest,
+        calibration=model.fitted.calibrated.calibration,
+        backtest=model.backtest,
         hygiene_flagged_share=hygiene.flagged_share,
         owners=workspace.owners,
         target_minor=target_minor,
         probability_of_target=probability,
         notices=notices,
+        target_source=source,
     )
-
-
-def period_target(settings: Settings, period: Period) -> int | None:
-    """The period's target once the workspace has a plan: the blend target of the period's
-    year (as `salesplan plan new` sets it), split by the seasonality index; None before a
-    plan exists, for rolling periods, or when no target can be computed."""
-    if period.grain not in ("year", "quarter", "month") or stored_plan(settings) is None:
-        return None
-    try:
-        targets = compute_targets(settings, year=period.start.year, method="blend")
-    except SalesplanError:
-        return None
-    if period.grain == "year":
-        return targets.target_minor
-    if period.grain == "quarter":
-        return targets.split.quarters[(period.start.month - 1) // 3]
-    return targets.split.months[period.start.month - 1]
 
 
 def _with_stage_keys(deals: pl.DataFrame, history: History) -> pl.DataFrame:

@@ -1,7 +1,8 @@
 """`salesplan gaps`: the gaps between the plan year's target and the data, ranked by money.
 
 Reads the workspace (baseline frames, the forecast history), computes the year's target with
-`compute_targets` (blend), forecasts each remaining quarter and the year (calibrated method),
+`compute_targets` (blend), forecasts each remaining quarter and the year with the same call
+as `salesplan forecast --method auto` (services.forecast.forecast_model, quarter backtest),
 flags pipeline hygiene, and hands everything to planning.gaps.find_gaps. `--propose` turns
 the top gaps into draft initiatives from the playbook and adds the first of each gap to the
 plan as a draft (services.plan.add_draft_initiatives; existing initiatives are kept).
@@ -23,8 +24,7 @@ from salesplan.analytics.baseline import baseline_groups
 from salesplan.config import Settings
 from salesplan.domain.periods import Period, add_months, parse_period
 from salesplan.errors import ConfigError, SalesplanError
-from salesplan.forecast.bookings import fit_models, forecast_period, prepare_pipeline
-from salesplan.forecast.history import current_pipeline, won_between
+from salesplan.forecast.history import won_between
 from salesplan.forecast.hygiene import pipeline_hygiene
 from salesplan.i18n import N_
 from salesplan.i18n.money import currency_exponent
@@ -41,11 +41,12 @@ from salesplan.planning.gaps_outcomes import group_outlooks
 from salesplan.planning.playbook import DraftInitiative, load_playbook, play_for, propose
 from salesplan.services import plan as plan_service
 from salesplan.services.baseline import load_frames, resolve_period
-from salesplan.services.forecast import Notice, load_workspace
+from salesplan.services.forecast import Notice, forecast_model, load_workspace
 from salesplan.services.plan_store import latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 
-FORECAST_METHOD = "calibrated"
+FORECAST_METHOD = "auto"
+"""As `salesplan forecast` does by default: the method the backtest picks."""
 PROPOSE_TOP = 5
 """--propose drafts initiatives for this many gaps with money at stake (and every note)."""
 GROUP_DIMENSIONS = {
@@ -141,8 +142,11 @@ def compute_gaps(
     hygiene = pipeline_hygiene(history)
     outlooks: list[Outlook] = []
     coverage: list[CoverageInput] = []
+    method = FORECAST_METHOD
     if targets is not None:
-        outlooks = _outlooks(settings, targets, history, data.opportunities, window, by, seed)
+        outlooks, method = _outlooks(
+            settings, targets, history, data.opportunities, window, by, seed
+        )
         coverage = _coverage(targets, data.opportunities, as_of)
     inputs = GapInputs(
         period=str(y),
@@ -186,7 +190,7 @@ def compute_gaps(
         period=chosen,
         by=list(by),
         target_minor=None if targets is None else targets.target_minor,
-        forecast_method=FORECAST_METHOD,
+        forecast_method=method,
         gaps=gaps,
         owners={str(k): str(v) for k, v in workspace.owners.items()},
         plays=plays,
@@ -229,14 +233,14 @@ def _outlooks(
     window: Period,
     by: Sequence[str],
     seed: int,
-) -> list[Outlook]:
-    """The year and each quarter not yet over: total, and per group of `by`."""
+) -> tuple[list[Outlook], str]:
+    """The year and each quarter not yet over: total, and per group of `by`; the method."""
     y, as_of = targets.inputs.year, history.as_of
     cutoff = as_of + dt.timedelta(days=1)
     if dt.date(y + 1, 1, 1) <= cutoff:
-        return []
-    fitted = fit_models(history, cutoff)
-    deals = prepare_pipeline(history, current_pipeline(history), cutoff)
+        return [], FORECAST_METHOD
+    model = forecast_model(history, "quarter", FORECAST_METHOD, seed=seed)
+    method = model.method
     periods: list[tuple[Period, int | None]] = [
         (Period(str(y), dt.date(y, 1, 1), dt.date(y + 1, 1, 1), "year"), None)
     ]
@@ -249,11 +253,9 @@ def _outlooks(
     result = []
     for p, quarter in periods:
         target = targets.target_minor if quarter is None else targets.split.quarters[quarter]
-        f = forecast_period(history, fitted, deals, p.start, p.end, FORECAST_METHOD, seed=seed)
+        f = model.period(history, p.start, p.end, seed=seed)
         r = f.range
-        result.append(
-            Outlook(p.label, {}, target, r.p10_minor, r.p50_minor, r.p90_minor, FORECAST_METHOD)
-        )
+        result.append(Outlook(p.label, {}, target, r.p10_minor, r.p50_minor, r.p90_minor, method))
         won = won_between(history, p.start, min(cutoff, p.end)).join(
             history.opportunities.select(pl.col("id").alias("opportunity_id"), *by),
             on="opportunity_id",
@@ -272,10 +274,10 @@ def _outlooks(
                 shares[column],
                 (f.runrate.expected_minor, f.runrate.sd_minor),
                 period=p.label,
-                method=FORECAST_METHOD,
+                method=method,
                 seed=seed,
             )
-    return result
+    return result, method
 
 
 def _shares(opportunities: pl.DataFrame, window: Period, column: str) -> dict[str, float]:

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -53,8 +54,13 @@ def register_cache(engine: Engine, folder: Path) -> None:
     _CACHE_DIRS[engine] = folder
 
 
-def read_frame(engine: Engine, kind: RecordKind) -> pl.DataFrame:
-    """All stored rows of `kind` as a frame with the canonical schema."""
+def read_frame(
+    engine: Engine, kind: RecordKind, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """All stored rows of `kind` as a frame with the canonical schema; with `columns`, only
+    those canonical columns (in that order): a cached read then loads nothing else."""
+    if columns is not None:
+        return _projected(engine, kind, list(columns))
     folder = _CACHE_DIRS.get(engine)
     if folder is None:
         return _read_store(engine, kind)
@@ -68,6 +74,27 @@ def read_frame(engine: Engine, kind: RecordKind) -> pl.DataFrame:
     frame = _read_store(engine, kind)
     _write_cache(folder, kind, path, frame)
     return frame
+
+
+def _cache_path(engine: Engine, kind: RecordKind) -> Path | None:
+    folder = _CACHE_DIRS.get(engine)
+    if folder is None:
+        return None
+    shape = hashlib.sha1(repr(SCHEMAS[kind]).encode()).hexdigest()[:8]
+    return folder / f"{kind.value}.{store_version(engine)}.{shape}.parquet"
+
+
+def _projected(engine: Engine, kind: RecordKind, columns: list[str]) -> pl.DataFrame:
+    schema = SCHEMAS[kind]
+    unknown = [c for c in columns if c not in schema]
+    if unknown:
+        raise ValueError(f"not canonical {kind.value} columns: {unknown}")
+    cast = [pl.col(c).cast(schema[c]) for c in columns]
+    path = _cache_path(engine, kind)
+    if path is not None and path.exists():
+        with contextlib.suppress(OSError, pl.exceptions.PolarsError):
+            return pl.read_parquet(path, columns=columns).select(cast)
+    return read_frame(engine, kind).select(cast)
 
 
 def store_version(engine: Engine) -> str:
@@ -108,12 +135,12 @@ def _read_store(engine: Engine, kind: RecordKind) -> pl.DataFrame:
     return result.sort(order, maintain_order=True) if order else result
 
 
-def read_opportunities(engine: Engine) -> pl.DataFrame:
-    return read_frame(engine, RecordKind.OPPORTUNITY)
+def read_opportunities(engine: Engine, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    return read_frame(engine, RecordKind.OPPORTUNITY, columns)
 
 
-def read_stage_events(engine: Engine) -> pl.DataFrame:
-    return read_frame(engine, RecordKind.STAGE_EVENT)
+def read_stage_events(engine: Engine, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    return read_frame(engine, RecordKind.STAGE_EVENT, columns)
 
 
 def read_accounts(engine: Engine) -> pl.DataFrame:

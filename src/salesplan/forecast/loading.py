@@ -1,0 +1,160 @@
+"""What the forecast loads, and how small: a column projection, compact types, and the
+plan-currency conversion of a million stage events without copying them.
+
+* Only OPPORTUNITY_COLUMNS and EVENT_COLUMNS are read (storage.frames projects the cached
+  Parquet), low-cardinality text becomes Categorical (one small integer a row).
+* `plan_amounts` and `event_amounts` give exactly what analytics.currency.to_plan_currency
+  gives (same rates, same rounding), but only rows in another currency are converted, one
+  currency and CHUNK_ROWS rows at a time, with the three columns the conversion needs: it
+  sorts and joins its input twice, which over every event and column would peak at several
+  times the events' size. Events find their deal's currency with `is_in` per currency
+  instead of a join that materialises a copy of every event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import polars as pl
+
+from salesplan.analytics.currency import to_plan_currency
+
+ATTRIBUTES = ("segment", "region", "owner_id", "type", "source", "product", "industry")
+"""Fields of a deal treated as known from its creation on (they rarely change in a CRM)."""
+OPPORTUNITY_COLUMNS = (
+    "id", "created_on", "closed_on", "status", "stage_code", "amount_minor", "currency",
+    "close_date", *ATTRIBUTES, "forecast_category", "next_step", "next_step_date",
+    "last_activity_on",
+)  # fmt: skip
+"""The opportunity columns the forecast reads (a projection: the rest is never loaded)."""
+EVENT_COLUMNS = ("opportunity_id", "stage_code", "entered_at", "amount_minor", "close_date")
+"""The stage-event columns the forecast reads."""
+CATEGORICAL = (*ATTRIBUTES, "forecast_category", "status")
+"""Low-cardinality text kept as Categorical."""
+CHUNK_ROWS = 250_000
+
+
+def compact(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """`frame` reduced to `columns` (those present), low-cardinality text as Categorical."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.select(
+        pl.col(c).cast(pl.Categorical) if c in CATEGORICAL and frame.schema[c] == pl.String
+        else pl.col(c)
+        for c in present
+    )  # fmt: skip
+
+
+def _convert(
+    amounts: pl.Series,
+    days: pl.Series,
+    code: str,
+    rates: pl.DataFrame,
+    plan_currency: str,
+    exponents: Mapping[str, int],
+) -> pl.Series:
+    """to_plan_currency of amounts all in currency `code` on `days`, CHUNK_ROWS at a time."""
+    parts = []
+    for start in range(0, amounts.len(), CHUNK_ROWS):
+        lean = pl.DataFrame(
+            {
+                "amount_minor": amounts.slice(start, CHUNK_ROWS).cast(pl.Int64),
+                "currency": pl.Series([code], dtype=pl.String).extend_constant(
+                    code, min(CHUNK_ROWS, amounts.len() - start) - 1
+                ),
+                "day": days.slice(start, CHUNK_ROWS),
+            }
+        )
+        parts.append(
+            to_plan_currency(lean, rates, plan_currency, exponents, on="day")["amount_plan_minor"]
+        )
+    return pl.concat(parts) if parts else pl.Series("amount_plan_minor", [], pl.Int64)
+
+
+def _fill(base: pl.Series, masks: list[tuple[np.ndarray, pl.Series | None]]) -> pl.Series:
+    """`base` (Int64) with the rows of each mask replaced by the values (None: null)."""
+    values = base.cast(pl.Int64).fill_null(0).to_numpy().astype(np.int64)
+    missing = base.is_null().to_numpy().copy()
+    for rows, converted in masks:
+        if converted is None:
+            missing[rows] = True
+            continue
+        values[rows] = converted.fill_null(0).to_numpy()
+        missing[rows] = converted.is_null().to_numpy()
+    series = pl.Series("amount_plan_minor", values, pl.Int64)
+    return series.set(pl.Series(missing), None) if missing.any() else series
+
+
+def plan_amounts(
+    frame: pl.DataFrame,
+    rates: pl.DataFrame,
+    plan_currency: str,
+    exponents: Mapping[str, int],
+    *,
+    on: str,
+) -> pl.DataFrame:
+    """`frame` (amount_minor, currency, `on`) with `amount_plan_minor` as to_plan_currency
+    computes it (a missing `on` day is the frame's earliest, as there)."""
+    if frame.height == 0:
+        return to_plan_currency(frame, rates, plan_currency, exponents, on=on)
+    day = frame.select(pl.col(on).fill_null(pl.col(on).min()))[on]
+    currency = frame["currency"].cast(pl.String)
+    codes = set(currency.drop_nulls().unique().to_list()) - {plan_currency}
+    _check_rates(codes, rates, plan_currency, exponents)
+    masks: list[tuple[np.ndarray, pl.Series | None]] = []
+    for code in sorted(codes):
+        rows = np.flatnonzero((currency == code).fill_null(False).to_numpy())
+        index = pl.Series(rows)
+        converted = _convert(frame["amount_minor"].gather(index), day.gather(index), code,
+                             rates, plan_currency, exponents)  # fmt: skip
+        masks.append((rows, converted))
+    masks.append((np.flatnonzero(currency.is_null().to_numpy()), None))
+    return frame.with_columns(_fill(frame["amount_minor"], masks))
+
+
+def _check_rates(
+    codes: set[str], rates: pl.DataFrame, plan_currency: str, exponents: Mapping[str, int]
+) -> None:
+    """Raise MissingRateError as to_plan_currency would for currencies with no rate."""
+    if not codes:
+        return
+    probe = pl.DataFrame(
+        {"amount_minor": [0] * len(codes), "currency": sorted(codes), "day": [None] * len(codes)},
+        schema={"amount_minor": pl.Int64, "currency": pl.String, "day": pl.Date},
+    )
+    to_plan_currency(probe, rates, plan_currency, exponents, on="day")
+
+
+def event_amounts(
+    events: pl.DataFrame,
+    opportunities: pl.DataFrame,
+    rates: pl.DataFrame,
+    plan_currency: str,
+    exponents: Mapping[str, int],
+) -> pl.DataFrame:
+    """Events of known deals (others dropped) with `amount_plan_minor` at the rate of the
+    day they were entered, in their deal's currency: opportunity_id, stage_code, entered_at,
+    amount_plan_minor, close_date."""
+    ids = opportunities["id"]
+    ev = events.filter(pl.col("opportunity_id").is_in(ids.implode()))
+    currency = opportunities["currency"].cast(pl.String)
+    day = ev["entered_at"].dt.date()
+    masks: list[tuple[np.ndarray, pl.Series | None]] = []
+    codes = sorted(set(currency.drop_nulls().unique().to_list()) - {plan_currency})
+    _check_rates(set(codes), rates, plan_currency, exponents)
+    for code in [*codes, None]:
+        chosen = ids.filter(currency.is_null() if code is None else currency == code)
+        if chosen.len() == 0:
+            continue
+        rows = np.flatnonzero(ev["opportunity_id"].is_in(chosen.implode()).to_numpy())
+        if code is None:
+            masks.append((rows, None))
+            continue
+        index = pl.Series(rows)
+        converted = _convert(ev["amount_minor"].gather(index), day.gather(index), code, rates,
+                             plan_currency, exponents)  # fmt: skip
+        masks.append((rows, converted))
+    return ev.select(
+        "opportunity_id", "stage_code", "entered_at", _fill(ev["amount_minor"], masks),
+        "close_date",
+    )  # fmt: skip
