@@ -191,3 +191,16 @@ def test_cli_promotions_json_with_and_without_plan(
     assert all(b["promotion"] == "discount" and b["worst_discount"] > 0.15 for b in doc["breaches"])
     assert run(["-q", "--workspace", ws, "--lang", "zh", "promotions"]) == 0
     assert "超出计划上限的折扣" in capsys.readouterr().out
+
+
+def test_promotion_codes_are_compared_trimmed() -> None:
+    """A code with stray spaces is the same promotion (same figures as the clean data)."""
+    padded = _deals().with_columns(
+        pl.when(pl.col("promotion") == "trial")
+        .then(pl.lit(" trial "))
+        .otherwise(pl.col("promotion"))
+        .alias("promotion")
+    )
+    rows = {r.promotion: r for r in promotion_comparison(padded, START, END).rows}
+    assert sorted(rows) == ["discount", "trial"]
+    assert (rows["trial"].win_rate.successes, rows["trial"].win_rate.n) == (3, 4)

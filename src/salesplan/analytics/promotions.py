@@ -177,7 +177,9 @@ def promotion_comparison(
 ) -> Promotions:
     """Each promotion against comparable deals, and guardrail breaches (see module doc)."""
     limits = dict(max_discount or {})
-    promoted = pl.col("promotion").is_not_null() & (pl.col("promotion").str.strip_chars() != "")
+    # Codes are compared trimmed everywhere (" trial" is the trial), as promotion_margins does.
+    opportunities = opportunities.with_columns(pl.col("promotion").str.strip_chars())
+    promoted = pl.col("promotion").is_not_null() & (pl.col("promotion") != "")
     closed = closed_in(opportunities, start, end)
     base = _strata(closed.filter(~promoted.fill_null(False)))
     names = sorted(closed.filter(promoted)["promotion"].unique().to_list())
