@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesplan import files
-from salesplan.documents.charts import svg
 from salesplan.documents.model import Figure, Report, Section
 from salesplan.documents.present import Presenter
 from salesplan.documents.view import BlockView, SectionView, report_view
@@ -81,6 +80,8 @@ def write_markdown(report: Report, t: Translator, out: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     for fig in figures:
         path = folder / f"{fig.chart}.svg"
+        from salesplan.documents.charts import svg  # Altair: imported when a chart is drawn
+
         path.write_text(svg(fig, p), encoding="utf-8")
         links[fig.chart] = f"{folder.name}/{path.name}"
     files.write_text(out, render_markdown(report, t, links))

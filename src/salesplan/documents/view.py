@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salesplan.documents.charts import svg
 from salesplan.documents.model import (
     Block,
     Bullets,
@@ -97,7 +96,7 @@ def block_view(block: Block, p: Presenter, charts: bool) -> BlockView:
             "figure",
             title=p(block.title),
             note=p.text(block.note) if block.note else "",
-            svg=svg(block, p) if charts and block.data else "",
+            svg=_svg(block, p) if charts and block.data else "",
             key=block.chart,
         )
     return BlockView("missing", text=missing_text(p, block))
@@ -131,3 +130,11 @@ def report_view(report: Report, t: Translator, *, charts: bool = True) -> Report
         ],
         page_label=p(N_("Page")),
     )
+
+
+def _svg(figure: Figure, p: Presenter) -> str:
+    """The chart as inline SVG; Altair is imported here, when a chart is drawn, not by every
+    command that imports the report modules."""
+    from salesplan.documents.charts import svg
+
+    return svg(figure, p)

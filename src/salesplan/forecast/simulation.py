@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from scipy.stats import norm  # type: ignore[import-untyped]
 
 NORMAL_MIN_DEALS = 200
 NORMAL_MAX_SHARE = 0.5
@@ -27,6 +27,14 @@ NORMAL_MAX_SKEW = 0.1
 CHUNK_SIMS = 1000
 CHUNK_DEALS = 4096
 HISTOGRAM_BINS = 40
+
+
+def _norm() -> Any:
+    """scipy.stats.norm, imported on first use: scipy.stats costs ~0.6 s to import and every
+    CLI command would pay it at start-up through the forecast modules."""
+    from scipy.stats import norm  # type: ignore[import-untyped]
+
+    return norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,7 @@ class BookingsRange:
         """P(total ≥ target) under the normal approximation of this range."""
         if self.sd_minor <= 0:
             return 1.0 if self.expected_minor >= target_minor else 0.0
-        return float(norm.sf(target_minor, loc=self.expected_minor, scale=self.sd_minor))
+        return float(_norm().sf(target_minor, loc=self.expected_minor, scale=self.sd_minor))
 
 
 def use_normal(amounts: np.ndarray, probs: np.ndarray, extra_sd: float = 0.0) -> bool:
@@ -100,10 +108,10 @@ def simulate(
 
 
 def _normal(mean: float, sd: float, sims: int) -> BookingsRange:
-    z = norm.ppf([0.1, 0.5, 0.9])
+    z = _norm().ppf([0.1, 0.5, 0.9])
     p10, p50, p90 = (max(0.0, mean + zi * sd) for zi in z)
     edges = np.linspace(max(0.0, mean - 4 * sd), mean + 4 * sd, HISTOGRAM_BINS + 1)
-    counts = np.diff(norm.cdf(edges, loc=mean, scale=sd)) * sims
+    counts = np.diff(_norm().cdf(edges, loc=mean, scale=sd)) * sims
     return BookingsRange(
         round(mean), round(p10), round(p50), round(p90), sd, "normal", sims,
         [round(e) for e in edges], [float(c) for c in counts],

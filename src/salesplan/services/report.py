@@ -24,7 +24,6 @@ from salesplan.documents.markdown import write_markdown
 from salesplan.documents.model import Report
 from salesplan.documents.pdf import write_pdf
 from salesplan.documents.review import build_review_report
-from salesplan.documents.xlsx import write_xlsx
 from salesplan.domain.periods import add_months
 from salesplan.domain.plan import Plan
 from salesplan.domain.records import RecordKind
@@ -253,5 +252,7 @@ def _write(report: Report, fmt: str, t: Translator, path: Path) -> Path:
             if fmt == "pdf":
                 write_pdf(render_html(report, t), tmp)
             else:
+                from salesplan.documents.xlsx import write_xlsx  # xlsxwriter: only when asked
+
                 write_xlsx(report, t, tmp)
     return path
