@@ -72,6 +72,8 @@ def test_merge_keeps_what_the_user_filled() -> None:
     assert "draft ICP from `salesplan segments --apply`, 2026-11-28: adopt the ICP" in text
     assert "# our own words; draft ICP" in text  # the user's comment stays first
     assert "source referral" in text and "kept the plan's geography, priority" in text
+    # the entry is a draft until a person adopts it; the mark goes right after the name
+    assert "name: Strategic accounts\n      status: draft\n" in text
 
 
 def test_an_icp_without_a_segment_gets_its_own_entry() -> None:
@@ -82,9 +84,17 @@ def test_an_icp_without_a_segment_gets_its_own_entry() -> None:
     entry = document["target_market"]["segments"][1]
     assert entry["id"] == "icp" and entry["from_data"] is True
     assert list(entry["geography"]) == ["east_china"] and entry["priority"] == 1
-    # Applying again changes nothing: every field is now filled.
+    assert list(entry)[:3] == ["id", "name", "status"] and entry["status"] == "draft"
+    # Applying again changes nothing: every field is now filled, and a status the user
+    # set after review stays.
+    entry["status"] = "adopted"
     again = merge_icp(document, report, day=dt.date(2026, 11, 28), reason="r")
-    assert not again.created and again.written == []
+    assert not again.created and again.written == [] and entry["status"] == "adopted"
+    # Writing a field into an adopted entry makes it a draft again.
+    more = merge_icp(
+        document, _report(("industry", "media", 9, 12)), day=dt.date(2026, 11, 28), reason="r"
+    )
+    assert [w.field for w in more.written] == ["industries"] and entry["status"] == "draft"
 
 
 def test_cli_applies_once_and_refuses_without_a_plan(
@@ -111,6 +121,15 @@ def test_cli_applies_once_and_refuses_without_a_plan(
     assert [n["dimension"] for n in applied["not_stored"]] == ["source"]
     text = (ws / "plan.yaml").read_text("utf-8")
     assert "draft ICP from `salesplan segments --apply`" in text
+    # The stored plan holds the draft as data: plan validate warns about it.
+    assert run(["-q", "-w", str(ws), "plan", "validate", "-f", "json"]) == 0
+    drafts = [
+        d
+        for d in json.loads(capsys.readouterr().out)["validation"]["decisions"]
+        if d["code"] == "draft_segment"
+    ]
+    assert len(drafts) == 1 and drafts[0]["id"] == applied["segment_id"]
+    assert drafts[0]["path"].startswith("target_market.segments[")
     # A second apply has nothing left to write: no new version.
     assert run([*base, "-f", "json"]) == 0
     again = json.loads(capsys.readouterr().out)["segments"]["applied"]

@@ -13,6 +13,9 @@ from salesplan.cli.app import app, settings
 from salesplan.cli.output import Result, machine_rows, parse_format, render
 from salesplan.cli.plan_tables import (
     actions_table,
+    decision_problems,
+    decisions_payload,
+    decisions_table,
     drift_warnings,
     goals_payload,
     goals_table,
@@ -161,15 +164,17 @@ def plan_validate(
     s = settings()
     t = translator(s.locale)
     report = validate_plan(s, file, today=_today(today))
+    pending = decision_problems(report.decisions, t)
     payload: dict[str, Any] = {
         "file": report.source,
         "valid": report.valid,
-        "problems": issues_payload(report.issues, t),
+        "problems": issues_payload(report.issues, t) + pending,
         "goals": goals_payload(report.goals, t),
         "items": items_payload(report.items),
         "rollup": rollup_payload(report.rollup),
+        "decisions": decisions_payload(report.decisions, t),
     }
-    tables = [issues_table(report.issues, t)]
+    tables = [issues_table(report.issues, t, pending)]
     if report.goals:
         tables += [goals_table(report.goals, t), items_table(report.items)]
     render(Result("validation", payload, tables, s.currency, s.locale, report.as_of), output, t)
@@ -193,12 +198,15 @@ def plan_status_command(fmt: FormatOption = "table", today: TodayOption = None) 
         "goals": goals_payload(status.goals, t),
         "items": items_payload(status.items),
         "rollup": rollup_payload(status.rollup),
+        "decisions": decisions_payload(status.decisions, t),
     }
     tables = [steps_table(status.steps, t)]
     if status.goals:
         tables.append(goals_table(status.goals, t))
     if status.items:
         tables.append(items_table(status.items))
+    if status.decisions:
+        tables.append(decisions_table(status.decisions, s.currency))
     result = Result(
         "plan_status",
         payload,

@@ -6,9 +6,12 @@ from typing import Any
 
 from salesplan.cli.output import Column, Kind, TableResult
 from salesplan.domain.plan_checks import GoalCheck, ItemFinding, Rollup
+from salesplan.domain.plan_decisions import OpenDecision
+from salesplan.domain.plan_diff import plain
 from salesplan.domain.plan_errors import PATH_MESSAGE, PlanIssue
 from salesplan.domain.plan_process import Step
 from salesplan.i18n import N_, Translator
+from salesplan.i18n.money import decimal_to_minor
 from salesplan.services.plan import PlanVersion
 from salesplan.services.plan_status import ActionRow
 from salesplan.services.plan_store import PlanDrift, drift_warning
@@ -21,6 +24,31 @@ ITEM_CODES = {
 }
 KINDS = {"initiative": N_("Initiative"), "action": N_("Action item")}
 SEVERITY = {"error": N_("Error"), "warning": N_("Warning")}
+SECTIONS = {
+    "goals": N_("Goal"),
+    "kpis": N_("KPI"),
+    "initiatives": N_("Initiative"),
+    "actions": N_("Action item"),
+    "budget": N_("Budget line"),
+    "sub_plans": N_("Sub-plan"),
+    "target_market.segments": N_("Segment"),
+}
+DECISIONS = {
+    "target": N_("Set this year's target"),
+    "amount": N_("Set this year's amount"),
+    "deadline": N_("Set a fresh deadline"),
+    "continue": N_("Continue or drop"),
+    "status": N_("Review the draft; set status: adopted"),
+}
+"""needs_decision values as table labels (an unknown value is shown as written)."""
+DECIDE_TEXT = {
+    "target": N_("the target"),
+    "amount": N_("the amount"),
+    "deadline": N_("the deadline"),
+    "continue": N_("whether to continue it"),
+}
+"""needs_decision values inside a sentence ("decide the target")."""
+FIGURES = {"money": Kind.MONEY, "rate": Kind.RATE, "date": Kind.DATE}
 
 
 def issue_text(issue: PlanIssue, t: Translator) -> str:
@@ -154,7 +182,10 @@ def rollup_payload(result: Rollup | None) -> dict[str, Any] | None:
     }
 
 
-def issues_table(issues: list[PlanIssue], t: Translator) -> TableResult:
+def issues_table(
+    issues: list[PlanIssue], t: Translator, extra: list[dict[str, Any]] | None = None
+) -> TableResult:
+    """Problems of the file; `extra` rows (severity, path, message) follow them."""
     return TableResult(
         title=N_("Problems"),
         columns=[
@@ -163,8 +194,11 @@ def issues_table(issues: list[PlanIssue], t: Translator) -> TableResult:
             Column("message", N_("Message")),
         ],
         rows=[
-            {"severity": i.severity, "path": i.path, "message": t.gettext(i.msgid, **i.params)}
-            for i in issues
+            *(
+                {"severity": i.severity, "path": i.path, "message": t.gettext(i.msgid, **i.params)}
+                for i in issues
+            ),
+            *({k: row[k] for k in ("severity", "path", "message")} for row in extra or []),
         ],
     )
 
@@ -211,4 +245,78 @@ def actions_table(rows: list[ActionRow]) -> TableResult:
             Column("days_overdue", N_("Days overdue"), Kind.INT),
         ],
         rows=action_rows(rows),
+    )
+
+
+def decision_message(d: OpenDecision, t: Translator) -> str:
+    """`Goal G1: decide the target (now 800000.00, proposed 442597.39), then delete …`."""
+    if d.code == "draft_segment":
+        return t.gettext(d.msgid, segment=d.id)
+    item = f"{t.gettext(SECTIONS[d.section])} {d.id}"
+    decide = t.gettext(DECIDE_TEXT[d.decide]) if d.decide in DECIDE_TEXT else f"“{d.decide}”"
+    return t.gettext(
+        d.msgid, item=item, decide=decide, old=plain(d.old), proposed=plain(d.proposed)
+    )
+
+
+def decisions_payload(decisions: list[OpenDecision], t: Translator) -> list[dict[str, Any]]:
+    """JSON `decisions[]`: old and proposed as decimal strings or ISO dates, null when none."""
+    return [
+        {
+            "severity": "warning",
+            "path": d.path,
+            "section": d.section,
+            "id": d.id,
+            "code": d.code,
+            "decide": d.decide,
+            "old": plain(d.old),
+            "proposed": plain(d.proposed),
+            "message": decision_message(d, t),
+        }
+        for d in decisions
+    ]
+
+
+def decision_problems(decisions: list[OpenDecision], t: Translator) -> list[dict[str, Any]]:
+    """The same decisions as `plan validate` problems: warnings with their path."""
+    return [
+        {"severity": "warning", "path": d.path, "code": d.msgid, "message": decision_message(d, t)}
+        for d in decisions
+    ]
+
+
+def _figure(value: Any, kind: Kind, currency: str) -> Any:
+    if value is None:
+        return None
+    if kind is Kind.MONEY:
+        return decimal_to_minor(value, currency)
+    return float(value) if kind is Kind.RATE else value
+
+
+def decisions_table(decisions: list[OpenDecision], currency: str) -> TableResult:
+    rows = []
+    for d in decisions:
+        kind = FIGURES.get(d.unit or "", Kind.TEXT)
+        rows.append(
+            {
+                "path": d.path,
+                "section": d.section,
+                "id": d.id,
+                "decide": d.decide,
+                "kind": kind.value,
+                "old": _figure(d.old, kind, currency),
+                "proposed": _figure(d.proposed, kind, currency),
+            }
+        )
+    return TableResult(
+        title=N_("Decisions pending"),
+        columns=[
+            Column("path", N_("Path")),
+            Column("section", N_("Section"), labels=SECTIONS),
+            Column("id", N_("Id")),
+            Column("decide", N_("To decide"), labels=DECISIONS),
+            Column("old", N_("Now"), Kind.PER_ROW),
+            Column("proposed", N_("Proposed"), Kind.PER_ROW),
+        ],
+        rows=rows,
     )

@@ -18,7 +18,8 @@ SegmentId = Id
 
 
 class Segment(Section):
-    """A group of buyers with the same buying process; `from_data` when found in the CRM."""
+    """A group of buyers with the same buying process; `from_data` when found in the CRM,
+    `status: draft` until a person adopts what the data proposed."""
 
     id: Id
     name: Text
@@ -31,6 +32,9 @@ class Segment(Section):
     priority: int | None = Field(default=None, ge=1)
     """1 = the best fit (the data's ICP rank when filled from the workspace)."""
     from_data: bool = False
+    status: Literal["draft", "adopted"] = "adopted"
+    """`draft` when `segments --apply` wrote it from the data and nobody has reviewed it yet
+    (`plan status`/`plan validate` warn); set `adopted` once reviewed. Absent = adopted."""
 
 
 class Persona(Section):

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from salesplan.domain.plan import Plan
 from salesplan.domain.plan_checks import CLOSED_INITIATIVE, History, check_goals, is_overdue
+from salesplan.domain.plan_decisions import OpenDecision, open_decisions
 from salesplan.domain.plan_types import N_
 
 StepState = Literal["done", "partial", "missing"]
@@ -231,7 +232,7 @@ def process_status(
     if plan is None:
         rest = [Step(key, title, "missing", [Note(NO_PLAN)]) for key, title in STEPS.items()]
         return [first, *rest[1:]]
-    return [
+    steps = [
         first,
         _goals(plan, history or History(), kpi_units or {}),
         _metrics(plan, kpi_types or {}),
@@ -242,3 +243,30 @@ def process_status(
         _stakeholders(plan),
         _actions(plan, today),
     ]
+    return [_waiting(s, open_decisions(plan, kpi_units)) for s in steps]
+
+
+def _waiting(step: Step, decisions: list[OpenDecision]) -> Step:
+    """A step is not done while an item of its sections waits for a decision."""
+    mine = [d for d in decisions if d.step == step.key]
+    marked = [d.path for d in mine if d.code == "needs_decision"]
+    drafts = [d.path for d in mine if d.code == "draft_segment"]
+    notes = []
+    if marked:
+        notes.append(
+            Note(
+                N_("Waiting for decisions (needs_decision): {paths}."), {"paths": ", ".join(marked)}
+            )
+        )
+    if drafts:
+        notes.append(
+            Note(
+                N_("Segments drafted from the data, not yet adopted: {paths}."),
+                {"paths": ", ".join(drafts)},
+            )
+        )
+    if not notes:
+        return step
+    if step.state == "done":
+        return Step(step.key, step.title, "partial", notes)
+    return Step(step.key, step.title, step.state, [*step.notes, *notes])

@@ -26,6 +26,7 @@ from salesplan.domain.plan_checks import (
     item_findings,
     rollup,
 )
+from salesplan.domain.plan_decisions import OpenDecision, open_decisions
 from salesplan.domain.plan_errors import PlanIssue
 from salesplan.domain.plan_templates import LANGUAGES
 from salesplan.domain.plan_types import PLAN_TYPES
@@ -208,6 +209,8 @@ class ValidationReport:
     items: list[ItemFinding]
     rollup: Rollup | None
     as_of: dt.date
+    decisions: list[OpenDecision] = field(default_factory=list)
+    """Items marked needs_decision and draft segments (warnings, never errors)."""
 
     @property
     def valid(self) -> bool:
@@ -228,9 +231,16 @@ def validate_plan(
     if checked.plan is None:
         return ValidationReport(str(path), checked.issues, [], [], None, day)
     plan = checked.plan
-    goals = check_goals(plan, facts.history, kpi_units())
+    units = kpi_units()
+    goals = check_goals(plan, facts.history, units)
     return ValidationReport(
-        str(path), checked.issues, goals, item_findings(plan, day), rollup(plan), day
+        str(path),
+        checked.issues,
+        goals,
+        item_findings(plan, day),
+        rollup(plan),
+        day,
+        open_decisions(plan, units),
     )
 
 

@@ -17,6 +17,7 @@ from salesplan.domain.plan_checks import (
     item_findings,
     rollup,
 )
+from salesplan.domain.plan_decisions import OpenDecision, open_decisions
 from salesplan.domain.plan_process import Step, process_status
 from salesplan.errors import ConfigError
 from salesplan.services.plan import PlanVersion
@@ -34,6 +35,8 @@ class PlanStatus:
     goals: list[GoalCheck]
     items: list[ItemFinding]
     rollup: Rollup | None
+    decisions: list[OpenDecision]
+    """Items marked needs_decision and draft segments (warnings)."""
 
 
 def plan_status(settings: Settings, *, today: dt.date | None = None) -> PlanStatus:
@@ -48,7 +51,7 @@ def plan_status(settings: Settings, *, today: dt.date | None = None) -> PlanStat
     )
     drift = plan_drift(settings, found[0] if found else None)
     if plan is None:
-        return PlanStatus(day, None, None, drift, steps, [], [], None)
+        return PlanStatus(day, None, None, drift, steps, [], [], None, [])
     return PlanStatus(
         day,
         version,
@@ -58,6 +61,7 @@ def plan_status(settings: Settings, *, today: dt.date | None = None) -> PlanStat
         check_goals(plan, facts.history, units),
         item_findings(plan, day),
         rollup(plan),
+        open_decisions(plan, units),
     )
 
 

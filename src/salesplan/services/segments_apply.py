@@ -7,9 +7,11 @@ What is written: region → `geography`, industry → `industries`, company_size
 `company_size`, and `priority` 1; a new entry also gets `name` and `from_data: true`.
 A field the plan already fills (a non-empty list or value) is kept and reported, never
 overwritten. `source` has no field in a target-market segment: it is named in the comment.
-The draft mark and the evidence are YAML comments: on `id` (draft, date, reason, kept
-fields, source) and on each written field (value, fit, rank, win rate with n and interval).
-Nothing written (everything already filled) → no new version.
+The entry gets `status: draft` (after `name`) until a person reviews it and sets `status:
+adopted`; `plan status` and `plan validate` warn about drafts. The evidence is in YAML
+comments: on `id` (date, reason, kept fields, source) and on each written field (value,
+fit, rank, win rate with n and interval). Nothing written (everything already filled) → no
+new version and the status is left as it is.
 """
 
 from __future__ import annotations
@@ -103,6 +105,16 @@ def _entry(segments: CommentedSeq, ident: str, name: str) -> tuple[CommentedMap,
     return entry, True
 
 
+def _mark_draft(entry: CommentedMap) -> None:
+    """`status: draft`, placed after `name` when the entry has no status yet."""
+    if "status" in entry:
+        entry["status"] = "draft"
+        return
+    keys = list(entry.keys())
+    position = keys.index("name") + 1 if "name" in keys else len(keys)
+    entry.insert(position, "status", "draft")
+
+
 def merge_icp(
     document: CommentedMap, report: SegmentsReport, *, day: dt.date, reason: str
 ) -> IcpApplied:
@@ -158,6 +170,7 @@ def merge_icp(
     if kept:
         note.append("kept the plan's " + ", ".join(k.field for k in kept))
     if written or created:
+        _mark_draft(entry)
         before = entry.ca.items.get("id")
         token = before[2] if before and len(before) > 2 else None
         if token is not None and token.value.strip().lstrip("#").strip():
