@@ -1,7 +1,9 @@
 """Acceptance on the demo generator's known truth (medium, seed 7, as of 2026-03-15).
 
 - calibrated P(win) of the open deals vs the generator's true probabilities: ECE ≤ 0.03;
-- 12 monthly backtest cutoffs: P10–P90 coverage of calibrated in [70 %, 90 %] (seeds 7, 11);
+- 12 monthly backtest cutoffs: P10–P90 coverage of calibrated in [70 %, 90 %] (seeds 3, 7,
+  11, 13; seed 5 is 67 %, see docs/forecasting.md §7), with the interval calibration of each
+  cutoff learnt from earlier cutoffs only;
 - calibrated + timing beats the CRM stage method on WAPE.
 """
 
@@ -21,6 +23,8 @@ from salesplan.forecast.backtest import BacktestReport, run_backtest
 from salesplan.forecast.bookings import fit_models, forecast_period, prepare_pipeline
 from salesplan.forecast.calibrated import reliability
 from salesplan.forecast.history import History, build_history, current_pipeline
+from salesplan.forecast.simulation import IntervalCalibration
+from salesplan.services.forecast import forecast_model
 
 AS_OF = dt.date(2026, 3, 15)
 EXPONENTS = {"CNY": 2, "USD": 2, "EUR": 2, "HKD": 2}
@@ -88,19 +92,54 @@ def test_backtest_interval_coverage(backtest: BacktestReport) -> None:
     scores = {s.method: s for s in backtest.scores}
     coverage = scores["calibrated"].coverage
     assert scores["calibrated"].n == 12
-    # Measured 0.75 (9 of 12) with seed 7; κ from earlier cutoffs only.
+    # Measured 0.75 (9 of 12) with seed 7, before and after the interval calibration.
     assert coverage is not None and 0.7 <= coverage <= 0.9
 
 
-def test_backtest_interval_coverage_on_another_company() -> None:
-    # Seed 11 was 0.67 before the calibrated P(win) was levelled to the timing model (the
-    # forecasts were biased high at every quarter's start); measured 0.75 (9 of 12) now.
-    report = run_backtest(_demo(11)[1], grain="month", cutoffs=12, sims=2000, seed=0)
+def test_interval_calibration_uses_only_earlier_cutoffs(backtest: BacktestReport) -> None:
+    # The k-th cutoff (0-based) is calibrated on exactly the k cutoffs before it; the report's
+    # own calibration (for forecasts made after the backtest) on all 12.
+    for k, cutoff in enumerate(backtest.cutoffs):
+        assert cutoff.interval["calibrated"].n == k
+    assert backtest.cutoffs[0].interval["calibrated"] == IntervalCalibration()
+    assert backtest.interval_calibration["calibrated"].n == 12
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        # Before the interval calibration: 0.92 (11 of 12) — the ranges too wide; after 0.83.
+        3,
+        # Seed 11 was 0.67 before the calibrated P(win) was levelled to the timing model (the
+        # forecasts were biased high at every quarter's start), 0.75 since; 0.75 after the
+        # interval calibration.
+        11,
+        # Before the interval calibration: 0.67 (8 of 12, misses below P10); after 0.75.
+        13,
+    ],
+)
+def test_backtest_interval_coverage_on_other_companies(seed: int) -> None:
+    report = run_backtest(_demo(seed)[1], grain="month", cutoffs=12, sims=2000, seed=0)
     scores = {s.method: s for s in report.scores}
     coverage = scores["calibrated"].coverage
     assert coverage is not None and 0.7 <= coverage <= 0.9
     stage, calibrated = scores["stage"].wape, scores["calibrated"].wape
     assert stage is not None and calibrated is not None and calibrated < stage
+
+
+def test_auto_and_calibrated_share_the_expectation(demo: tuple[DemoDataset, History]) -> None:
+    """The interval calibration moves P10/P90 only: `auto` (monthly backtest, calibrated
+    chosen) and `--method calibrated` (no backtest, factors 1) expect the same bookings."""
+    _, history = demo
+    start, end = dt.date(2026, 4, 1), dt.date(2026, 5, 1)
+    auto = forecast_model(history, "month", "auto")
+    fixed = forecast_model(history, "month", "calibrated")
+    assert auto.method == "calibrated"
+    assert auto.interval.n == 6 and fixed.interval == IntervalCalibration()
+    a = auto.period(history, start, end, sims=1000).range
+    b = fixed.period(history, start, end, sims=1000).range
+    assert a.expected_minor == b.expected_minor
+    assert a.p10_minor <= a.expected_minor <= a.p90_minor
 
 
 def test_calibrated_with_timing_beats_stage_and_naive(backtest: BacktestReport) -> None:

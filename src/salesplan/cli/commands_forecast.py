@@ -74,6 +74,7 @@ def forecast_payload(report: ForecastReport, t: Translator) -> dict[str, Any]:
         "range_method": r.method,
         "sims": r.sims,
         "model_error": report.model_error,
+        "interval_calibration": _interval_json(report.interval_calibration),
         "components": {
             "closed": _money(f.closed_minor, c),
             "pipeline": _money(f.pipeline_expected_minor, c),
@@ -144,6 +145,18 @@ def _scores_json(report: Any) -> dict[str, Any]:
             for s in report.scores
         ],
         "model_error": report.model_error,
+        "interval_calibration": {
+            m: _interval_json(cal) for m, cal in report.interval_calibration.items()
+        },
+    }
+
+
+def _interval_json(cal: Any) -> dict[str, Any]:
+    """P10/P90 factors (simulation.IntervalCalibration) and the past cutoffs behind them."""
+    return {
+        "p10_factor": round(cal.lower, 3),
+        "p90_factor": round(cal.upper, 3),
+        "cutoffs": cal.n,
     }
 
 
@@ -347,6 +360,7 @@ def backtest(
                 "forecasts": {m: _money(v, c) for m, v in r.forecasts.items()},
                 "p10": {m: _money(v, c) for m, v in r.p10.items()},
                 "p90": {m: _money(v, c) for m, v in r.p90.items()},
+                "interval_calibration": {m: _interval_json(v) for m, v in r.interval.items()},
             }
             for r in report.cutoffs
         ],

@@ -10,6 +10,9 @@ before c, the run-rate from windows ended before c. Actual = bookings won in the
     MAPE = mean over periods with A > 0 of |A − F| / A,
     coverage = share of periods with P10 ≤ A ≤ P90.
 
+Each model's P10/P90 at a cutoff are calibrated on the errors of the earlier cutoffs only
+(simulation.calibrate_interval: split-conformal factors per side of the range), as its κ is;
+`interval_calibration` holds the factors from all cutoffs, for forecasts made after it.
 Naive baselines beside the models: the last period, the mean of the last three, the same
 period last year. `auto` picks the model with the lowest WAPE and says why.
 """
@@ -28,6 +31,12 @@ from salesplan.forecast.bookings import (
     prepare_pipeline,
 )
 from salesplan.forecast.history import History, pipeline_at, won_between
+from salesplan.forecast.simulation import (
+    IntervalCalibration,
+    calibrate_interval,
+    interval_score,
+    widen,
+)
 
 NAIVE = ("last_period", "mean_3", "last_year")
 
@@ -48,6 +57,9 @@ class CutoffResult:
     forecasts: dict[str, int]
     p10: dict[str, int]
     p90: dict[str, int]
+    """Calibrated P10/P90 per model (the factors in `interval`)."""
+    interval: dict[str, IntervalCalibration] = field(default_factory=dict)
+    """The interval calibration applied at this cutoff, from earlier cutoffs only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +83,8 @@ class BacktestReport:
     reason_params: dict[str, str] = field(default_factory=dict)
     model_error: dict[str, float] = field(default_factory=dict)
     """κ per model measured over all cutoffs, for forecasts made after the backtest."""
+    interval_calibration: dict[str, IntervalCalibration] = field(default_factory=dict)
+    """P10/P90 factors per model from all cutoffs, for forecasts made after the backtest."""
 
 
 def backtest_cutoffs(as_of: dt.date, grain: str, count: int) -> list[dt.date]:
@@ -103,11 +117,13 @@ def score(method: str, results: list[CutoffResult]) -> MethodScore:
 def run_backtest(
     history: History, *, grain: str = "month", cutoffs: int = 6, sims: int = 2000, seed: int = 0
 ) -> BacktestReport:
-    """Backtest every model and the naive baselines; κ (model error) of each cutoff comes
-    only from the errors at earlier cutoffs (bookings.model_error)."""
+    """Backtest every model and the naive baselines; κ (model error) and the interval
+    calibration of each cutoff come only from the errors at earlier cutoffs
+    (bookings.model_error, simulation.calibrate_interval: scored on the uncalibrated range)."""
     months = GRAIN_MONTHS[grain]
     results: list[CutoffResult] = []
     errors: dict[str, list[tuple[int, int, float, float]]] = {m: [] for m in METHODS}
+    interval_scores: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
 
     for cutoff in backtest_cutoffs(history.as_of, grain, cutoffs):
         end = add_months(cutoff, months)
@@ -120,14 +136,20 @@ def run_backtest(
         forecasts: dict[str, int] = {}
         p10: dict[str, int] = {}
         p90: dict[str, int] = {}
+        applied: dict[str, IntervalCalibration] = {}
         for method in METHODS:
             kappa = model_error(errors[method])
+            applied[method] = calibrate_interval(interval_scores[method])
             result = forecast_period(
                 history, fitted, deals, cutoff, end, method,
                 sims=sims, seed=seed, runrate=rr, model_error=kappa,
             )  # fmt: skip
             forecasts[method] = result.range.expected_minor
-            p10[method], p90[method] = result.range.p10_minor, result.range.p90_minor
+            widened = widen(result.range, applied[method])
+            p10[method], p90[method] = widened.p10_minor, widened.p90_minor
+            past = interval_score(actual, result.range)
+            if past is not None:
+                interval_scores[method].append(past)
             base_var = result.range.sd_minor**2 - (kappa * result.pipeline_expected_minor) ** 2
             errors[method].append(
                 (actual, forecasts[method], float(result.pipeline_expected_minor), base_var)
@@ -141,11 +163,12 @@ def run_backtest(
         forecasts["last_period"] = previous[0]
         forecasts["mean_3"] = round(sum(previous) / 3)
         forecasts["last_year"] = _bookings(history, add_months(cutoff, -12), add_months(end, -12))
-        results.append(CutoffResult(cutoff, end, actual, forecasts, p10, p90))
+        results.append(CutoffResult(cutoff, end, actual, forecasts, p10, p90, applied))
     scores = [score(m, results) for m in (*METHODS, *NAIVE)]
     chosen, reason, params = choose(scores)
     kappas = {m: model_error(errors[m]) for m in METHODS}
-    return BacktestReport(grain, results, scores, chosen, reason, params, kappas)
+    intervals = {m: calibrate_interval(interval_scores[m]) for m in METHODS}
+    return BacktestReport(grain, results, scores, chosen, reason, params, kappas, intervals)
 
 
 def choose(scores: list[MethodScore]) -> tuple[str, str, dict[str, str]]:

@@ -13,7 +13,8 @@ censoring-correct P(win at all) (`level_to_timing`) and P(in m | win) the timing
 `stage`, P(win) is the stage's fixed probability and P(in m) is 1 when the stated close date
 lies in m, else 0 (the CRM's weighted pipeline). Both add the same run-rate, so they differ
 only in how they read the pipeline. Amounts missing at the cutoff are imputed (amounts.py).
-The range is simulation.simulate over the same terms (its P10/P90 are not additive).
+The range is simulation.simulate over the same terms (its P10/P90 are not additive),
+optionally widened or narrowed by the backtest's interval calibration.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from salesplan.forecast.amounts import impute_amounts
 from salesplan.forecast.calibrated import CalibratedEstimator
 from salesplan.forecast.history import History, outcomes_at, snapshot_rows, won_between
 from salesplan.forecast.runrate import RunRate, RunRateModel, fit_runrate
-from salesplan.forecast.simulation import BookingsRange, simulate
+from salesplan.forecast.simulation import BookingsRange, IntervalCalibration, simulate, widen
 from salesplan.forecast.snapshots import snapshot_days
 from salesplan.forecast.stage import StageEstimator
 from salesplan.forecast.timing import TimingModel
@@ -235,12 +236,15 @@ def forecast_period(
     seed: int = 0,
     runrate: RunRate | None = None,
     model_error: float = DEFAULT_MODEL_ERROR,
+    interval: IntervalCalibration | None = None,
 ) -> PeriodForecast:
     """The forecast of bookings in [start, end) from the open `deals` (already imputed).
 
     `model_error` κ adds a normal term with sd κ·(pipeline expectation): a period-level
     random effect on every deal's probability at once (the model's own error, which
-    independent Bernoulli draws do not show); the run-rate adds its simulated spread."""
+    independent Bernoulli draws do not show); the run-rate adds its simulated spread.
+    `interval` then scales the range's two half-widths (simulation.widen; the expectation
+    is unchanged), with factors learnt from the backtest (simulation.calibrate_interval)."""
     cutoff = fitted.cutoff
     months = month_starts(start, end)
     p_win, timing = deal_months(fitted, deals, start, end, method)
@@ -263,6 +267,8 @@ def forecast_period(
         sims=sims, seed=seed,
     )  # fmt: skip
     spread = replace(spread, expected_minor=sum(p.expected_minor for p in parts))
+    if interval is not None:
+        spread = widen(spread, interval)
     return PeriodForecast(
         method, cutoff, start, end, scored, closed_total, pipeline, rr, spread, parts
     )

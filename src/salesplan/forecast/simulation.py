@@ -11,12 +11,17 @@ variance = Σ a_i² p_i (1 − p_i) + sd².
   uniforms, summed into one float64 total per simulation; never a sims × deals matrix.
 
 P10/P50/P90 and a histogram (HISTOGRAM_BINS bins; expected counts for the normal path).
+
+Interval calibration (`calibrate_interval`, `widen`): each side of the range is scaled by a
+factor learnt from past periods' one-sided standardised errors (split conformal), so that
+P10 and P90 miss as often as they say they do on the workspace's own history.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +32,14 @@ NORMAL_MAX_SKEW = 0.1
 CHUNK_SIMS = 1000
 CHUNK_DEALS = 4096
 HISTOGRAM_BINS = 40
+TAIL_LEVEL = 0.9
+"""Each side of the P10-P90 range should hold 90 % of outcomes (10 % miss below P10, 10 %
+above P90)."""
+INTERVAL_PRIOR = 3.0
+"""Pseudo-periods at factor 1 that an interval factor is shrunk toward (as κ's prior)."""
+FACTOR_LIMITS = (0.5, 3.0)
+"""A raw factor is clipped to this range before shrinking: one freak period cannot make the
+range vanish or explode."""
 
 
 def _norm() -> Any:
@@ -138,3 +151,68 @@ def _monte_carlo(
             np.maximum(rng.normal(extra_mean, extra_sd, sims), 0.0) if extra_sd > 0 else extra_mean
         )
     return totals
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalCalibration:
+    """Factors applied to the two half-widths of a range: P10' = E − lower·(E − P10),
+    P90' = E + upper·(P90 − E); `n` past periods they were learnt from (1, 1, 0: none)."""
+
+    lower: float = 1.0
+    upper: float = 1.0
+    n: int = 0
+
+
+def interval_score(actual_minor: int, r: BookingsRange) -> tuple[float, float] | None:
+    """A past period's one-sided standardised errors (E − A)/(E − P10) and (A − E)/(P90 − E):
+    the factor each half-width needed to reach the actual (negative on the other side).
+    None when the range has no width on a side (nothing to scale)."""
+    low, high = r.expected_minor - r.p10_minor, r.p90_minor - r.expected_minor
+    if low <= 0 or high <= 0:
+        return None
+    return (r.expected_minor - actual_minor) / low, (actual_minor - r.expected_minor) / high
+
+
+def calibrate_interval(scores: Sequence[tuple[float, float]]) -> IntervalCalibration:
+    """Split-conformal factors from earlier periods' scores (interval_score), one per side:
+
+        q = the ⌈(n + 1)·0.9⌉-th smallest score of the side (the largest when n < 19),
+        factor = exp(n / (n + n₀) · ln clip(q, 0.5, 3)),   n₀ = INTERVAL_PRIOR
+
+    q is the finite-sample conformal 90 % quantile, so each side misses at most ~10 % of
+    periods like the past ones; the shrinkage toward 1 keeps a few periods from deciding."""
+    n = len(scores)
+    if n == 0:
+        return IntervalCalibration()
+    rank = min(n, math.ceil((n + 1) * TAIL_LEVEL)) - 1
+    weight = n / (n + INTERVAL_PRIOR)
+
+    def factor(values: list[float]) -> float:
+        q = min(max(sorted(values)[rank], FACTOR_LIMITS[0]), FACTOR_LIMITS[1])
+        return math.exp(weight * math.log(q))
+
+    return IntervalCalibration(
+        factor([low for low, _ in scores]), factor([high for _, high in scores]), n
+    )
+
+
+def widen(r: BookingsRange, cal: IntervalCalibration) -> BookingsRange:
+    """The range with its half-widths scaled by `cal` around the unchanged expectation
+    (P10 not below 0); sd by the mean of the two factors, the histogram's edges like the
+    quantiles."""
+    if cal.lower == 1.0 and cal.upper == 1.0:
+        return r
+    mean = r.expected_minor
+
+    def scale(value: int) -> int:
+        factor = cal.lower if value < mean else cal.upper
+        return max(0, round(mean + factor * (value - mean)))
+
+    return replace(
+        r,
+        p10_minor=scale(r.p10_minor),
+        p50_minor=scale(r.p50_minor),
+        p90_minor=scale(r.p90_minor),
+        sd_minor=r.sd_minor * (cal.lower + cal.upper) / 2,
+        edges_minor=[scale(e) for e in r.edges_minor],
+    )

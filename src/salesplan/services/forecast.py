@@ -32,6 +32,7 @@ from salesplan.forecast.calibrated import Calibration
 from salesplan.forecast.history import History, build_history, current_pipeline
 from salesplan.forecast.hygiene import DEFAULT_INACTIVE_DAYS, Hygiene, pipeline_hygiene
 from salesplan.forecast.loading import EVENT_COLUMNS, OPPORTUNITY_COLUMNS, compact, plan_amounts
+from salesplan.forecast.simulation import IntervalCalibration
 from salesplan.i18n import N_
 from salesplan.i18n.money import currency_exponent
 from salesplan.services.baseline import data_as_of, resolve_period
@@ -84,6 +85,8 @@ class ForecastReport:
     target_minor: int | None = None
     probability_of_target: float | None = None
     notices: list[Notice] = field(default_factory=list)
+    interval_calibration: IntervalCalibration = field(default_factory=IntervalCalibration)
+    """The P10/P90 factors learnt from the backtest's cutoffs (1, 1, n = 0 without one)."""
     target_source: str | None = None
     """`plan_period` (a bookings goal of the plan for this period), `plan_goal_split` (the
     plan's annual bookings goal split by seasonality) or None (no target)."""
@@ -197,13 +200,15 @@ class ForecastModel:
     deals: pl.DataFrame
     """The open pipeline at the as-of date, amounts imputed."""
     notices: list[Notice]
+    interval: IntervalCalibration = field(default_factory=IntervalCalibration)
+    """P10/P90 factors from every backtest cutoff (none when `--method` skips it)."""
 
     def period(
         self, history: History, start: dt.date, end: dt.date, *, sims: int = 10_000, seed: int = 0
     ) -> PeriodForecast:
         return forecast_period(
             history, self.fitted, self.deals, start, end, self.method,
-            sims=sims, seed=seed, model_error=self.model_error,
+            sims=sims, seed=seed, model_error=self.model_error, interval=self.interval,
         )  # fmt: skip
 
 
@@ -215,12 +220,14 @@ def forecast_model(
     notices: list[Notice] = []
     backtest: BacktestReport | None = None
     kappa = DEFAULT_MODEL_ERROR
+    interval = IntervalCalibration()
     chosen = method
     reason, params = N_("Method chosen with --method: {method}."), {"method": method}
     if method == "auto":
         backtest = run_backtest(history, grain=grain, cutoffs=AUTO_CUTOFFS, sims=2000, seed=seed)
         chosen, reason, params = backtest.chosen, backtest.reason, backtest.reason_params
         kappa = backtest.model_error.get(chosen, DEFAULT_MODEL_ERROR)
+        interval = backtest.interval_calibration.get(chosen, interval)
         if "naive_wape" in params:
             notices.append(Notice("naive_beats_model", reason, params))
     cutoff = history.as_of + dt.timedelta(days=1)
@@ -238,7 +245,9 @@ def forecast_model(
                 {"count": str(imputed)},
             )
         )
-    return ForecastModel(chosen, method, reason, params, kappa, backtest, fitted, deals, notices)
+    return ForecastModel(
+        chosen, method, reason, params, kappa, backtest, fitted, deals, notices, interval
+    )
 
 
 def backtest_grain(period: Period) -> str:
@@ -309,6 +318,7 @@ def compute_forecast(
         probability_of_target=probability,
         notices=notices,
         target_source=source,
+        interval_calibration=model.interval,
     )
 
 
