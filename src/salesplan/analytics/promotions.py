@@ -15,18 +15,24 @@ Among deals closed in [start, end) (`promotion` null or empty = no promotion):
   lift = P's win rate on its deals that have comparables − the adjusted comparable rate (points).
 - guardrail breaches: deals (closed in the period or still open) whose `discount_pct` is
   above the maximum discount of their promotion, per owner and promotion, worst first.
-- margin, only where cost is known: a `cost_plan_minor` column (deal cost, minor units) is
-  not part of the canonical opportunity schema, so `promotion_margins` returns None (needs
-  input) without it. With it, over won deals with a known cost and a positive amount:
+- margin, only where cost is known: `cost_plan_minor` is each deal's cost (canonical
+  `cost_minor`) in plan-currency minor units, as services.overview converts it. Without that
+  column, or when no deal at all has a cost, `promotion_margins` returns None (needs input).
+  Otherwise, over won deals with a known cost and a positive amount:
   margin = Σ (amount − cost) ÷ Σ amount (revenue-weighted, exact), for each promotion and for
   the won deals without a promotion; `unknown_cost` counts won deals without a cost.
+  Margins differ far more by product than by anything else, so each promotion also gets the
+  margin of deals without a promotion at its own product mix: with Aₖ its costed revenue in
+  product k and M₀ₖ the margin without a promotion in k, comparable_margin =
+  Σₖ Aₖ·M₀ₖ ÷ Σₖ Aₖ over the products that have such deals (`mix_coverage` = that share of
+  its revenue; a null product is one more product).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import polars as pl
@@ -235,10 +241,18 @@ class Margin:
     """Σ (amount − cost)."""
     margin: float | None
     """margin_minor ÷ amount_minor."""
+    comparable_margin: float | None = None
+    """Margin of won deals without a promotion at this promotion's product mix (module doc)."""
+    mix_coverage: float | None = None
+    """Share of amount_minor in products that have won deals without a promotion."""
+
+
+def _known(won: pl.DataFrame) -> pl.DataFrame:
+    return won.filter(pl.col(COST_COLUMN).is_not_null() & (pl.col("amount_plan_minor") > 0))
 
 
 def _margin(won: pl.DataFrame) -> Margin:
-    known = won.filter(pl.col(COST_COLUMN).is_not_null() & (pl.col("amount_plan_minor") > 0))
+    known = _known(won)
     amount = int(known["amount_plan_minor"].sum() or 0)
     cost = int(known[COST_COLUMN].sum() or 0)
     margin = float(Fraction(amount - cost, amount)) if amount else None
@@ -246,17 +260,46 @@ def _margin(won: pl.DataFrame) -> Margin:
     return Margin(known.height, unknown, amount, amount - cost, margin)
 
 
+def _by_product(won: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """product → (Σ amount, Σ cost) of the won deals with a known cost and a positive amount."""
+    table = (
+        _known(won)
+        .group_by("_product")
+        .agg(pl.col("amount_plan_minor").sum(), pl.col(COST_COLUMN).sum())
+    )
+    return {k: (int(a), int(c)) for k, a, c in table.iter_rows()}
+
+
+def _mix_adjusted(margin: Margin, own: pl.DataFrame, base: dict[str, tuple[int, int]]) -> Margin:
+    mine = _by_product(own)
+    shared = [k for k in mine if k in base]
+    pairs = [(mine[k][0], Fraction(base[k][0] - base[k][1], base[k][0])) for k in shared]
+    adjusted = _weighted(pairs)
+    covered = sum(mine[k][0] for k in shared)
+    return replace(
+        margin,
+        comparable_margin=None if adjusted is None else float(adjusted),
+        mix_coverage=covered / margin.amount_minor if margin.amount_minor else None,
+    )
+
+
 def promotion_margins(
     opportunities: pl.DataFrame, start: dt.date, end: dt.date
 ) -> dict[str, Margin] | None:
     """Margin per promotion and for won deals without one (key NO_PROMOTION), of deals won
-    in [start, end); None when the data has no cost (see module doc)."""
-    if COST_COLUMN not in opportunities.columns:
+    in [start, end); None when no deal in the data has a cost (see module doc)."""
+    if COST_COLUMN not in opportunities.columns or opportunities[COST_COLUMN].is_null().all():
         return None
     won = closed_in(opportunities, start, end).filter(pl.col("status") == "won")
     code = pl.col("promotion").fill_null("").str.strip_chars()
-    keyed = won.with_columns(code.alias("_promotion"))
-    return {
-        key: _margin(keyed.filter(pl.col("_promotion") == key))
-        for key in sorted(keyed["_promotion"].unique().to_list())
-    }
+    product = pl.col("product") if "product" in won.columns else pl.lit(None, pl.String)
+    keyed = won.with_columns(
+        code.alias("_promotion"), product.cast(pl.String).fill_null(NULL_SEGMENT).alias("_product")
+    )
+    base = _by_product(keyed.filter(pl.col("_promotion") == NO_PROMOTION))
+    margins: dict[str, Margin] = {}
+    for key in sorted(keyed["_promotion"].unique().to_list()):
+        own = keyed.filter(pl.col("_promotion") == key)
+        margin = _margin(own)
+        margins[key] = margin if key == NO_PROMOTION else _mix_adjusted(margin, own, base)
+    return margins

@@ -27,6 +27,8 @@ def _margin(m: Margin | None, c: str, floor: float | None) -> dict[str, Any] | N
         "amount": money(m.amount_minor, c),
         "margin_amount": money(m.margin_minor, c),
         "margin": m.margin,
+        "comparable_margin": m.comparable_margin,
+        "mix_coverage": m.mix_coverage,
         "min_margin": floor,
         "below_min": m.margin < floor if floor is not None and m.margin is not None else None,
     }
@@ -37,7 +39,7 @@ def margin_payload(report: PromotionsReport) -> dict[str, Any]:
     margins, c = report.margins, report.currency
     return {
         "status": "needs_input" if margins is None else "measured",
-        "needs": ["cost_plan_minor"] if margins is None else [],
+        "needs": ["cost"] if margins is None else [],
         "min_margin": report.min_margins,
         "without_promotion": _margin((margins or {}).get(NO_PROMOTION), c, None),
     }
@@ -160,6 +162,7 @@ def _margin_table(report: PromotionsReport) -> TableResult:
                 "deals": m.deals if m else None,
                 "margin": m.margin if m else None,
                 "comparable": base.margin if base else None,
+                "comparable_mix": m.comparable_margin if m else None,
                 "min_margin": report.min_margins.get(r.promotion),
                 "status": "needs_input" if report.margins is None else "measured",
             }
@@ -171,6 +174,7 @@ def _margin_table(report: PromotionsReport) -> TableResult:
             Column("deals", N_("Deals with a cost"), Kind.INT),
             Column("margin", N_("Margin"), Kind.RATE),
             Column("comparable", N_("Margin without a promotion"), Kind.RATE),
+            Column("comparable_mix", N_("Margin without a promotion, same product mix"), Kind.RATE),
             Column("min_margin", N_("Minimum margin (plan)"), Kind.RATE),
             Column("status", N_("Status"), labels=MARGIN_STATUS),
         ],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from salesplan.demo.params import DemoParams, SizeName
+from salesplan.demo.truth import MARGIN_TRUTH_SCHEMA
 from salesplan.domain.records import RecordKind
 from salesplan.domain.stages import StageList
 
@@ -41,6 +42,11 @@ class DemoDataset:
     seed: int
     size: SizeName
     plan_currency: str = "CNY"
+    margin_truth: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=MARGIN_TRUTH_SCHEMA)
+    )
+    """product, planted_margin, margin_sigma, won_with_cost: the planted list-price margin of
+    won deals per product (demo/costs.py)."""
 
     def __getitem__(self, kind: RecordKind) -> pl.DataFrame:
         return self.frames[kind]

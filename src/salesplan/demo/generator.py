@@ -15,6 +15,7 @@ from salesplan.demo.accounts import account_ids, accounts_frame, build_accounts
 from salesplan.demo.activities import build_activities
 from salesplan.demo.catalog import fx_table, products_frame
 from salesplan.demo.compensation import annual_costs, annual_quotas, person_currency
+from salesplan.demo.costs import with_costs
 from salesplan.demo.dataset import DemoDataset
 from salesplan.demo.deals import Deals, customers_from, expansions, new_deals, renewals
 from salesplan.demo.leads import build_leads
@@ -28,6 +29,7 @@ from salesplan.demo.params import DemoParams, SizeName, default_params
 from salesplan.demo.team import build_team, person_ids
 from salesplan.demo.timeline import Timeline
 from salesplan.demo.truth import (
+    margin_truth_frame,
     opportunity_truth_frame,
     rep_truth_frame,
     truth_by_type_frame,
@@ -40,7 +42,7 @@ MIN_YEAR = 1980
 """Dates are epoch days and -1 means "none", so history (and hires before it) must be > 1970."""
 _PARTS = (
     "fx", "team", "accounts", "new_deals", "renewals", "expansions", "snapshot",
-    "opportunities", "leads", "activities", "compensation", "names", "competitors",
+    "opportunities", "leads", "activities", "compensation", "names", "competitors", "costs",
 )  # fmt: skip
 """Append new parts at the end: spawned child i does not depend on how many follow it."""
 
@@ -105,6 +107,7 @@ def generate(
         params, stages, deals, snap, accounts, opp_ids, acc_ids, account_frame["name"], people,
         fx, timeline, last_activity, rngs["opportunities"], rngs["competitors"],
     )  # fmt: skip
+    opportunity_frame = with_costs(params, opportunity_frame, rngs["costs"])
     comp = rngs["compensation"]
     quotas = annual_quotas(params, team, deals, fx, timeline, comp)
     costs = annual_costs(params, team, fx, timeline, comp)
@@ -133,4 +136,5 @@ def generate(
         seed=seed,
         size=params.size,
         plan_currency=params.plan_currency,
+        margin_truth=margin_truth_frame(params, opportunity_frame),
     )

@@ -124,6 +124,8 @@ class ProductParams:
     family: str
     list_price_cny: int
     """Annual list price, CNY."""
+    gross_margin: float = 0.75
+    """Mean margin (1 − cost ÷ price) of a won deal sold at list price (demo/costs.py)."""
 
 
 def _segments() -> tuple[SegmentParams, ...]:
@@ -196,12 +198,12 @@ def _roles() -> tuple[RoleParams, ...]:
 def _products() -> tuple[ProductParams, ...]:
     p = ProductParams
     return (
-        p("PRD-01", "Sales Cloud Standard", "platform", 60_000),
-        p("PRD-02", "Sales Cloud Enterprise", "platform", 300_000),
-        p("PRD-03", "Revenue Analytics", "analytics", 120_000),
-        p("PRD-04", "Forecast AI", "analytics", 200_000),
-        p("PRD-05", "Implementation Services", "services", 150_000),
-        p("PRD-06", "Premium Support", "services", 50_000),
+        p("PRD-01", "Sales Cloud Standard", "platform", 60_000, 0.85),
+        p("PRD-02", "Sales Cloud Enterprise", "platform", 300_000, 0.80),
+        p("PRD-03", "Revenue Analytics", "analytics", 120_000, 0.82),
+        p("PRD-04", "Forecast AI", "analytics", 200_000, 0.70),
+        p("PRD-05", "Implementation Services", "services", 150_000, 0.30),
+        p("PRD-06", "Premium Support", "services", 50_000, 0.60),
     )
 
 
@@ -248,6 +250,8 @@ class DemoParams:
     )
     roles: tuple[RoleParams, ...] = field(default_factory=_roles)
     products: tuple[ProductParams, ...] = field(default_factory=_products)
+    margin_sigma: float = 0.05
+    """Std-dev of a won deal's list-price margin around its product's `gross_margin`."""
     loss_reasons: tuple[str, ...] = (
         "no_budget", "no_decision", "timing", "went_dark",
         "missing_feature", "price", "lost_to_competitor", "champion_left",

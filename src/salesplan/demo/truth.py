@@ -8,6 +8,9 @@ on closed deals should recover (up to sampling and censoring).
 
 `truth_by_type` splits `truth` by deal type; `rep_truth` is each person's latent skill.
 
+`margin_truth` (product): the planted mean margin of a won deal at list price and its spread
+(demo/costs.py), and how many won deals carry a cost.
+
 `opportunity_truth` (open deals at as_of): each deal's own P(win | its latent attributes, its
 current stage and that it is still open at as_of; see `funnel.open_win_probability`), and how and
 when the simulation actually ends it after as_of, for scoring forecasts with known truth.
@@ -49,6 +52,14 @@ OPPORTUNITY_TRUTH_SCHEMA = pl.Schema(
         "true_win_probability": pl.Float64,
         "future_status": pl.String,
         "future_close_on": pl.Date,
+    }
+)
+MARGIN_TRUTH_SCHEMA = pl.Schema(
+    {
+        "product": pl.String,
+        "planted_margin": pl.Float64,
+        "margin_sigma": pl.Float64,
+        "won_with_cost": pl.Int64,
     }
 )
 REP_TRUTH_SCHEMA = pl.Schema(
@@ -129,3 +140,19 @@ def opportunity_truth_frame(
         }
     )
     return frame.cast(dict(OPPORTUNITY_TRUTH_SCHEMA))  # type: ignore[arg-type]
+
+
+def margin_truth_frame(params: DemoParams, opportunities: pl.DataFrame) -> pl.DataFrame:
+    """Per product: the planted list-price margin (fraction 0-1), its standard deviation and
+    the won deals given a cost; realised margins are lower by the discount (demo/costs.py)."""
+    counts = opportunities.filter(pl.col("cost_minor").is_not_null()).group_by("product").len()
+    by_product = dict(counts.iter_rows())
+    return pl.DataFrame(
+        {
+            "product": [p.id for p in params.products],
+            "planted_margin": [p.gross_margin for p in params.products],
+            "margin_sigma": [params.margin_sigma] * len(params.products),
+            "won_with_cost": [int(by_product.get(p.id, 0)) for p in params.products],
+        },
+        schema=MARGIN_TRUTH_SCHEMA,
+    )

@@ -112,6 +112,8 @@ OPPORTUNITY_SCHEMA: Final = pl.Schema(
         "next_step": S,
         "next_step_date": D,
         "last_activity_on": D,
+        # Cost of the goods and services sold for the deal, same currency as amount_minor.
+        "cost_minor": I64,
     }
 )
 
@@ -200,6 +202,8 @@ PRODUCT_SCHEMA: Final = pl.Schema(
         "family": S,
         "list_price_minor": I64,
         "currency": S,
+        # Cost of one unit, same currency as list_price_minor.
+        "unit_cost_minor": I64,
     }
 )
 

@@ -393,11 +393,14 @@ def _money(
             list(good), [a.currency for a in good.values()], default=None, return_dtype=pl.String
         )
         symbols.append(symbol)
-        clash = stated.is_not_null() & symbol.is_not_null() & (stated != symbol)
-        rows = text.with_columns(stated.alias("__stated")).filter(clash)
-        for row, cell, column, code in rows.select(
-            ROW, name, SOURCE + name, "__stated"
-        ).iter_rows():
+    found = pl.DataFrame([stated, *(s.alias(f"s{i}") for i, s in enumerate(symbols))])
+    named = found.select(pl.coalesce(pl.all()).alias("currency")).to_series()
+    # A money cell whose symbol differs from the row's currency (its currency column, else the
+    # first money cell naming one: `¥900` beside a cost of `$100`) is refused, never converted.
+    for name, symbol in zip(names, symbols, strict=True):
+        clash = named.is_not_null() & symbol.is_not_null() & (named != symbol)
+        rows = text.with_columns(named.alias("__named")).filter(clash)
+        for row, cell, column, code in rows.select(ROW, name, SOURCE + name, "__named").iter_rows():
             result.problems.append(
                 Problem(
                     "currency_mismatch",
@@ -408,8 +411,6 @@ def _money(
                     cell,
                 )
             )
-    found = pl.DataFrame([stated, *(s.alias(f"s{i}") for i, s in enumerate(symbols))])
-    named = found.select(pl.coalesce(pl.all()).alias("currency")).to_series()
     currency = named.fill_null(default)
     if names:
         has_amount = text.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names))

@@ -162,6 +162,7 @@ FIELDS: Final[dict[RecordKind, tuple[FieldSpec, ...]]] = {
         F("owner_id", T.ID, "owner_id"),
         F("pipeline", T.TEXT, "pipeline"),
         F("amount", T.MONEY, "amount_minor"),
+        F("cost", T.MONEY, "cost_minor"),
         F("currency", T.CURRENCY, "currency"),
         F("created_on", T.DATE, "created_on"),
         F("close_date", T.DATE, "close_date"),
@@ -241,6 +242,7 @@ FIELDS: Final[dict[RecordKind, tuple[FieldSpec, ...]]] = {
         F("name", T.TEXT, "name"),
         F("family", T.TEXT, "family"),
         F("list_price", T.MONEY, "list_price_minor"),
+        F("unit_cost", T.MONEY, "unit_cost_minor"),
         F("currency", T.CURRENCY, "currency"),
     ),
     RecordKind.FX_RATE: (

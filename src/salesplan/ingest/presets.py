@@ -160,6 +160,7 @@ SHARED: Final[dict[RecordKind, Synonyms]] = {
         "account_id": ("account id", "account", "account name", "客户编号", "客户名称", "客户"),
         "owner_id": ("owner", "owner id", "opportunity owner", "负责人", "所有人"),
         "amount": ("amount", "value", "金额", "商机金额"),
+        "cost": ("total cost", "cogs", "cost of sales", "成本", "销售成本", "总成本"),
         "close_date": ("close date", "expected close date", "预计成交日期"),
         "created_on": ("created date", "create date", "created", "创建日期", "创建时间"),
         "probability": ("probability (%)", "probability", "赢率"),
@@ -239,6 +240,7 @@ SHARED: Final[dict[RecordKind, Synonyms]] = {
         "name": ("product name", "产品名称"),
         "family": ("product family", "产品线"),
         "list_price": ("unit price", "price", "价格", "标价"),
+        "unit_cost": ("cost per unit", "单位成本", "单价成本"),
         "currency": ("currency iso code", "币种"),
     },
     K.FX_RATE: {

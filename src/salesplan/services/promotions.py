@@ -5,9 +5,10 @@ The maximum discounts come from the stored plan's pricing section: a promotion's
 the CRM code of its kind (free_trial → trial, time_limited_discount → discount,
 subscription → subscription). Without a stored plan no breach is checked.
 
-Margin needs the cost of each deal, which the canonical records do not hold (opportunities
-and products carry prices only): `margins` is then None and the faces say "needs input",
-listing the plan's `min_margin` guardrails that cannot be checked yet.
+Margin needs the cost of each deal (the optional canonical `cost_minor`, imported from a
+`cost` column and converted to the plan currency as amounts are). When no deal has one,
+`margins` is None and the faces say "needs input", listing the plan's `min_margin`
+guardrails that cannot be checked yet.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class PromotionsReport:
     has_plan: bool
     promotions: Promotions
     margins: dict[str, Margin] | None
-    """Per promotion code ("" = no promotion); None when the data has no cost (needs input)."""
+    """Per promotion code ("" = no promotion); None when no deal has a cost (needs input)."""
     min_margins: dict[str, float]
     """Promotion code → the plan's minimum margin (fraction 0-1)."""
 

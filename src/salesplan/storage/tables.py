@@ -108,6 +108,7 @@ product = Table(
     Column("list_price_minor", BigInteger),
     Column("currency", String(3)),
     _batch(),
+    Column("unit_cost_minor", BigInteger),  # 0004
 )
 
 account = Table(
@@ -158,6 +159,7 @@ opportunity = Table(
     Column("next_step_date", Date),
     Column("last_activity_on", Date),
     _batch(),
+    Column("cost_minor", BigInteger),  # 0004: cost of goods/services sold, deal currency
 )
 
 opportunity_snapshot = Table(
