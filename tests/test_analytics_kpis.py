@@ -47,7 +47,9 @@ def test_library_holds_every_kpi_the_guide_names() -> None:
     for kpi in library:
         assert kpi.name_en and kpi.name_zh and kpi.definition_en and kpi.definition_zh
         assert kpi.formula.startswith("methods.md#")
-        assert (kpi.metric is None) == (kpi.needs_en is not None)
+        # A KPI the data cannot give says what to enter; one whose metric may lack input
+        # (gross margin: deal costs) says so too.
+        assert kpi.metric is not None or kpi.needs_en is not None
     assert next(k for k in library if k.id == "training_progress").type == "leading"
     assert next(k for k in library if k.id == "sales_cycle").good == "down"
 
@@ -115,3 +117,26 @@ def test_formula_references_name_sections_of_methods_md() -> None:
             anchors.add(re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", title)))
     for kpi in load_library():
         assert kpi.formula.removeprefix("methods.md#") in anchors, kpi.formula
+
+
+def test_gross_margin_of_won_deals_with_a_cost() -> None:
+    from salesplan.analytics.kpis import gross_margin
+
+    deals = pl.DataFrame(
+        {
+            "status": ["won", "won", "won", "lost", "won"],
+            "closed_on": [D(2025, 2, 1), D(2025, 6, 1), D(2025, 7, 1), D(2025, 3, 1),
+                          D(2024, 12, 31)],
+            "amount_plan_minor": [1000, 3000, 500, 9000, 7000],
+            "cost_plan_minor": [400, 1500, None, 100, 1],
+        }
+    )  # fmt: skip
+    # In 2025, won with a cost: 1000 (cost 400) and 3000 (cost 1500); the 500 deal has no
+    # cost, the lost deal and the 2024 deal are out: (4000 − 1900) / 4000 = 0.525.
+    assert gross_margin(deals, *YEAR) == pytest.approx(0.525)
+    assert gross_margin(deals.with_columns(pl.lit(None, pl.Int64).alias("cost_plan_minor")),
+                        *YEAR) is None  # fmt: skip
+    assert gross_margin(deals.drop("cost_plan_minor"), *YEAR) is None
+    metrics = {"gross_margin": None}
+    (value,) = [v for v in evaluate(load_library(), metrics) if v.kpi.id == "gross_margin"]
+    assert value.status == "needs_input" and value.kpi.needs("en")

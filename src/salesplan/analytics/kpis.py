@@ -93,7 +93,10 @@ def parse_library(document: Mapping[str, Any]) -> list[Kpi]:
         if not audience or any(a not in AUDIENCES for a in audience):
             raise ValueError(f"KPI {kpi_id}: audience {audience} not within {list(AUDIENCES)}")
         metric = entry.get("metric")
-        needs = _pair(entry, "needs", kpi_id) if metric is None else (None, None)
+        # `needs` says what to import or enter: required without a metric, optional beside one
+        # whose input the data may lack (gross margin needs deal costs).
+        has_needs = metric is None or entry.get("needs") is not None
+        needs = _pair(entry, "needs", kpi_id) if has_needs else (None, None)
         result.append(
             Kpi(
                 kpi_id,
@@ -141,6 +144,23 @@ def sales_cost_minor(team: pl.DataFrame, start: dt.date, end: dt.date) -> int:
     )
 
 
+def gross_margin(opportunities: pl.DataFrame, start: dt.date, end: dt.date) -> float | None:
+    """(Σ amount − Σ cost) ÷ Σ amount over deals won in [start, end) whose cost is known
+    (`cost_plan_minor`); None when no such deal has a cost (the KPI then needs input)."""
+    if "cost_plan_minor" not in opportunities.columns:
+        return None
+    won = opportunities.filter(
+        (pl.col("status") == "won")
+        & pl.col("closed_on").is_between(start, end, closed="left")
+        & pl.col("cost_plan_minor").is_not_null()
+        & pl.col("amount_plan_minor").is_not_null()
+    )
+    revenue = int(won["amount_plan_minor"].sum() or 0)
+    if revenue <= 0:
+        return None
+    return (revenue - int(won["cost_plan_minor"].sum() or 0)) / revenue
+
+
 def kpi_metrics(
     *,
     opportunities: pl.DataFrame,
@@ -161,6 +181,7 @@ def kpi_metrics(
     cost = sales_cost_minor(team, start, end) if team.height else 0
     open_deals = opportunities.filter(pl.col("status") == "open")
     return {
+        "gross_margin": gross_margin(opportunities, start, end),
         "sales_roi": (g.bookings_minor - cost) / cost if cost else None,
         "leads": funnel.leads if leads.height else None,
         "lead_to_opportunity": funnel.lead_to_opportunity.rate,
@@ -193,5 +214,8 @@ def evaluate(
             result.append(KpiValue(kpi, "needs_input", None))
             continue
         value = metrics.get(kpi.metric)
+        if value is None and kpi.needs_en is not None:
+            result.append(KpiValue(kpi, "needs_input", None))
+            continue
         result.append(KpiValue(kpi, "computed" if value is not None else "no_data", value))
     return result
