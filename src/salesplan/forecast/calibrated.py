@@ -121,10 +121,17 @@ def _gamma_strength(wins: np.ndarray, expected: np.ndarray) -> float:
 def stay_bands(history: History, cutoff: dt.date) -> pl.DataFrame:
     """Per open stage: p50 and p90 days of stays completed before `cutoff`."""
     instant = dt.datetime(cutoff.year, cutoff.month, cutoff.day)
-    done = stays(history).filter(pl.col("end").is_not_null() & (pl.col("end") < instant))
+    days = (pl.col("end") - pl.col("start")).dt.total_hours() / 24.0
+    # Only the three columns read: filtering every column of the stays first copied them
+    # all (the largest allocation of a fit at a million deals).
+    done = (
+        stays(history)
+        .select("stage_code", "start", "end")
+        .filter(pl.col("end").is_not_null() & (pl.col("end") < instant))
+        .select("stage_code", days.alias("days"))
+    )
     return done.group_by("stage_code").agg(
-        ((pl.col("end") - pl.col("start")).dt.total_hours() / 24.0).quantile(0.5).alias("p50"),
-        ((pl.col("end") - pl.col("start")).dt.total_hours() / 24.0).quantile(0.9).alias("p90"),
+        pl.col("days").quantile(0.5).alias("p50"), pl.col("days").quantile(0.9).alias("p90")
     )
 
 
@@ -171,11 +178,13 @@ def training_rows(
         rows = snapshot_rows(history, snapshot_days(cutoff, history.start, months))
     if state is None:
         state = outcomes_at(history, cutoff)
-    outcome = state.select("opportunity_id", "outcome")
-    return (
-        rows.join(outcome, on="opportunity_id", how="left")
-        .filter(pl.col("outcome").is_in(["won", "lost"]))
-        .with_columns((pl.col("outcome") == "won").cast(pl.Int64).alias("won"))
+    # Membership tests rather than a join: a join would copy every column of millions of
+    # rows once more (the fit's peak memory); the filter copies only the decided rows.
+    decided = state.filter(pl.col("outcome").is_in(["won", "lost"]))
+    won = decided.filter(pl.col("outcome") == "won")["opportunity_id"]
+    deal = pl.col("opportunity_id")
+    return rows.filter(deal.is_in(decided["opportunity_id"].implode())).with_columns(
+        deal.is_in(won.implode()).cast(pl.Int64).alias("won")
     )
 
 
@@ -202,7 +211,7 @@ class CalibratedEstimator:
         """Fit on history before `cutoff` (`rows`, `state`: see training_rows)."""
         if rows is not None:  # only what the cells and factors read: the rows are millions
             rows = rows.select(*TRAINING_COLUMNS)
-        rows = training_rows(history, cutoff, rows=rows, state=state)
+        rows = training_rows(history, cutoff, rows=rows, state=state).drop("opportunity_id")
         self.bands = stay_bands(history, cutoff)
         amounts = rows["amount_plan_minor"].drop_nulls()
         self.amount_edges = (
@@ -210,7 +219,9 @@ class CalibratedEstimator:
             if amounts.len()
             else []
         )
-        rows = add_bands(rows, self.bands, self.amount_edges)
+        # From here on only the cells' keys, the factors and the label: every level below
+        # joins the rows once more, so each byte per row counts millions of times.
+        rows = add_bands(rows, self.bands, self.amount_edges).select(*LEVELS[-1], *FACTORS, "won")
         self.pooled = float(rows["won"].mean()) if rows.height else 0.0  # type: ignore[arg-type]
         self.tables, self.strengths = [], []
         parent = rows.with_columns(pl.lit(self.pooled).alias("_p"))

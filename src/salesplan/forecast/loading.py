@@ -136,7 +136,11 @@ def event_amounts(
     day they were entered, in their deal's currency: opportunity_id, stage_code, entered_at,
     amount_plan_minor, close_date."""
     ids = opportunities["id"]
-    ev = events.filter(pl.col("opportunity_id").is_in(ids.implode()))
+    known = events["opportunity_id"].is_in(ids.implode()).fill_null(False)
+    # Filtering copies every column; when every event is of a known deal (the usual case)
+    # the frame is kept as it is, sharing its buffers with the caller's.
+    ev = events if known.all() else events.filter(known)
+    del known
     currency = opportunities["currency"].cast(pl.String)
     day = ev["entered_at"].dt.date()
     masks: list[tuple[np.ndarray, pl.Series | None]] = []

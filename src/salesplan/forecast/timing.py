@@ -80,11 +80,17 @@ class TimingModel:
         and `state` (outcomes_at the cutoff) may be passed in when already built."""
         if rows is None:
             rows = snapshot_rows(history, snapshot_days(cutoff, history.start, 36))
-        rows = add_timing_features(rows).select("opportunity_id", "snapshot", *CELL)
         if state is None:
             state = outcomes_at(history, cutoff)
-        won = state.filter(pl.col("outcome") == "won").select("opportunity_id", "closed_on")
-        rows = rows.join(won, on="opportunity_id", how="left")
+        won = state.filter(pl.col("outcome") == "won")
+        # The win day looked up per row, not joined: a join would copy the rows once more.
+        closed_on = pl.col("opportunity_id").replace_strict(
+            won["opportunity_id"], won["closed_on"], default=None, return_dtype=pl.Date
+        )
+        features = ("opportunity_id", "snapshot", "event_close_date", "stage_code", "segment")
+        rows = add_timing_features(rows.select(features)).select(
+            "snapshot", *CELL, closed_on.alias("closed_on")
+        )
         end_index = month_index(cutoff)  # months fully observed: index < end_index
         snap_m = pl.col("snapshot").dt.year() * 12 + pl.col("snapshot").dt.month() - 1
         won_m = pl.col("closed_on").dt.year() * 12 + pl.col("closed_on").dt.month() - 1
