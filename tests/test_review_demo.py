@@ -122,6 +122,13 @@ def test_demo_advanced_by_one_export(
     first_ytd = next(r for r in first.payload["actuals"] if r["scope"] == "total")["ytd_actual"]
     assert Decimal(ytd) - Decimal(first_ytd) == Decimal(won["amount"])
 
+    # A past quarter: its year ended before the cutoff, so the re-spread's "booked this year"
+    # is the whole of 2025 (= Q4's year to date, January–December), not 2025 plus 2026.
+    past = run_review(settings, "2025Q4", store=False, today=D(2026, 12, 5))
+    spread = past.payload["adjustments"]["respread"]
+    past_ytd = next(r for r in past.payload["actuals"] if r["scope"] == "total")["ytd_actual"]
+    assert spread["won"] == past_ytd and spread["months"] == []
+
     out = tmp_path / "review.zh.html"
     argv = ["-q", "-w", str(ws), "report", "--review", "2026Q4", "--lang", "zh", "-o", str(out)]
     assert run(argv) == 0

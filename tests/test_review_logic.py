@@ -21,7 +21,7 @@ D = dt.date
 FLAT = [1000] * 12  # 1,000 minor units a month, 12,000 a year
 
 
-def _won(rows: list[tuple[dt.date, int, str, str, str]]) -> pl.DataFrame:
+def _won(rows: list[tuple[dt.date, int, str | None, str, str]]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "closed_on": [r[0] for r in rows],
@@ -58,6 +58,19 @@ def test_actual_against_target_for_the_quarter_and_the_year_to_date() -> None:
     owner = next(r for r in rows if r.scope == "owner" and r.group == "E2")
     assert owner.period_target_minor is None and owner.period_actual_minor == 600
     assert owner.period_attainment is None
+
+
+def test_deals_without_a_region_still_count_in_the_region_rows() -> None:
+    won = _won([(D(2026, 2, 1), 700, "east", "smb", "E1"), (D(2026, 2, 2), 300, None, "smb", "E1")])
+    groups = {"region": group_months(FLAT, {"east": 1})}
+    rows = actual_vs_target(won, FLAT, groups, D(2026, 2, 1), D(2026, 3, 1), D(2026, 3, 1))
+    regions = [r for r in rows if r.scope == "region"]
+    # East 700 against its whole February target 1,000; the region-less 300 in a row of its
+    # own with no target; together the team's 1,000.
+    assert [(r.group, r.period_actual_minor, r.period_target_minor) for r in regions] == [
+        ("east", 700, 1000),
+        (None, 300, None),
+    ]
 
 
 def test_group_months_add_up_both_ways() -> None:

@@ -164,12 +164,18 @@ def test_cli_review_list_show_and_errors(
     assert run(_cli(workspace, "review", "list", "-f", "json")) == 0
     assert [r["period"] for r in json.loads(capsys.readouterr().out)["reviews"]] == ["2026Q2"]
 
+    # Data as of 2026-05-20 and from 2026-01-02 on: Q3 has not started, 2025 is before it.
     for bad in (["review", "--period", "2026Q9"], ["review", "--period", "last-12m"],
-                ["review"], ["review", "show", "7"]):  # fmt: skip
+                ["review"], ["review", "show", "7"], ["review", "--period", "2026Q3"],
+                ["review", "--period", "2025"],
+                ["review", "show", "99999999999999999999"]):  # fmt: skip
         assert run(_cli(workspace, *bad)) == 1
     err = capsys.readouterr().err
     assert "Unknown period 2026Q9" in err and "covers a month, a quarter or a year" in err
     assert "No stored review 7" in err and "--period" in err
+    assert "2026Q3 starts after the data's as-of date 2026-05-20" in err
+    assert "The data starts on 2026-01-02: there is nothing to review in 2025" in err
+    assert "No stored review 99999999999999999999" in err and "Internal error" not in err
 
     for lang in ("en", "zh"):
         for fmt in ("html", "md"):
@@ -179,6 +185,12 @@ def test_cli_review_list_show_and_errors(
             text = out.read_text("utf-8")
             assert ("复盘" in text) == (lang == "zh")
             assert "Actual against target" in text or "实际与目标对比" in text
+            if lang == "en" and fmt == "md":
+                # The bookings KPI's target to 20 May (worked out in the test above) is money:
+                # formatted in the plan currency, not the bare decimal.
+                assert "CN¥164,516.13" in text and "| 164516.13 |" not in text
+                # The stored warnings are in the document too.
+                assert "the forecast movement starts with the next review" in text
     assert run(_cli(workspace, "report", "--review", "2026Q2", "-f", "xlsx")) == 1
 
 

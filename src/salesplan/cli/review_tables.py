@@ -91,13 +91,27 @@ def kpi_table(p: dict[str, Any]) -> TableResult:
         columns=[
             Column("kpi", N_("KPI")),
             Column("type", N_("Kind"), labels=KPI_TYPES),
-            Column("target", N_("Target")),
-            Column("actual", N_("Actual")),
+            Column("target", N_("Target"), Kind.PER_ROW),
+            Column("actual", N_("Actual"), Kind.PER_ROW),
             Column("attainment", N_("Attainment"), Kind.RATE),
             Column("status", N_("Status"), labels=KPI_STATUS),
         ],
-        rows=p["kpis"],
+        rows=[_kpi_row(k, p["currency"]) for k in p["kpis"]],
     )
+
+
+def _kpi_row(k: dict[str, Any], currency: str) -> dict[str, Any]:
+    """Target and actual in the KPI's unit: money in minor units (formatted for the locale),
+    a rate as a fraction (shown as a percent), counts, days and ratios as stored."""
+    if k["unit"] == "money":
+        return {
+            **k,
+            "kind": Kind.MONEY.value,
+            **{f: _m(k[f], currency) for f in ("target", "actual")},
+        }
+    if k["unit"] == "rate":
+        return {**k, "kind": Kind.RATE.value}
+    return {**k, "kind": Kind.TEXT.value}
 
 
 def movement_tables(p: dict[str, Any]) -> list[TableResult]:

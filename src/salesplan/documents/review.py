@@ -67,6 +67,12 @@ def _summary(p: dict[str, Any]) -> Section:
                 )
             )
         )
+    # The review's warnings (stored as message ids), so the document says what the screen said.
+    notices: list[Msg | str] = [
+        Msg(n["message"], dict(n.get("params", {}))) for n in p.get("notices", [])
+    ]
+    if notices:
+        blocks.append(Bullets(notices))
     return Section("summary", N_("Summary"), blocks)
 
 
@@ -101,14 +107,26 @@ def _actuals(p: dict[str, Any]) -> Section:
     )
 
 
+def _kpi_value(p: dict[str, Any], k: dict[str, Any], value: str | None) -> Value:
+    """A KPI figure in its unit: money formatted in the plan currency, a rate as a percent,
+    counts, days and ratios as the decimal stored."""
+    if value is None:
+        return None
+    if k["unit"] == "money":
+        return _money(p, value)
+    if k["unit"] == "rate":
+        return Percent(float(value))
+    return value
+
+
 def _kpis(p: dict[str, Any]) -> Section:
     blocks: list[Any] = []
     for kind in ("leading", "lagging"):
         rows: list[list[Value]] = [
             [
                 k["kpi"],
-                k["target"],
-                k["actual"],
+                _kpi_value(p, k, k["target"]),
+                _kpi_value(p, k, k["actual"]),
                 _pct(k["attainment"]),
                 Msg(KPI_STATUS[k["status"]]),
             ]

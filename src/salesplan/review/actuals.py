@@ -92,7 +92,8 @@ def actual_vs_target(
 
     `won`: won deals with closed_on, amount_plan_minor, region, segment, owner_id. Period
     actuals count [start, min(end, cutoff)); year to date [1 January, min(end, cutoff)).
-    Groups with bookings but no target (or a scope without targets) get target None.
+    Groups with bookings but no target (or a scope without targets) get target None; won
+    deals without a value in a scope's column get a row with group None (target None).
     """
     stop = min(end, cutoff)
     year_start = dt.date(start.year, 1, 1)
@@ -129,8 +130,11 @@ def actual_vs_target(
         column = COLUMNS[scope]
         period = _won_by(won, start, stop, column)
         ytd = _won_by(won, year_start, stop, column)
-        keys = sorted(set(targets) | {k for k in (*period, *ytd) if k is not None})
-        rows += [row(scope, k, targets.get(k), period, ytd) for k in keys]
+        named = sorted(set(targets) | {k for k in (*period, *ytd) if k is not None})
+        keys: list[str | None] = list(named)
+        if None in period or None in ytd:
+            keys.append(None)  # deals without a region/segment/owner, so the rows add up
+        rows += [row(scope, k, None if k is None else targets.get(k), period, ytd) for k in keys]
     return rows
 
 

@@ -69,7 +69,27 @@ def review_period(text: str, as_of: dt.date) -> Period:
             "2026, not {value}.",
             value=text,
         )
+    if period.start > as_of:
+        # Nothing booked, nothing measured: a stored review of it would only mislead.
+        raise ConfigError(
+            "{period} starts after the data's as-of date {as_of}: there is nothing to review "
+            "yet. Import a later export first.",
+            period=period.label,
+            as_of=as_of.isoformat(),
+        )
     return period
+
+
+def _check_history(opportunities: pl.DataFrame, period: Period) -> None:
+    """Refuse a period that ends before the first day the data knows (creation or close)."""
+    days = [opportunities[c].min() for c in ("created_on", "closed_on")]
+    known = [d for d in days if isinstance(d, dt.date)]
+    if known and period.end <= min(known):
+        raise ConfigError(
+            "The data starts on {first}: there is nothing to review in {period}.",
+            first=min(known).isoformat(),
+            period=period.label,
+        )
 
 
 def _plan(settings: Settings, notices: list[Notice]) -> tuple[int, Plan]:
@@ -219,6 +239,7 @@ def run_review(
     version, plan = _plan(settings, notices)
     data = load_frames(settings)
     chosen = review_period(period, data.as_of)
+    _check_history(data.opportunities, chosen)
     cutoff = data.as_of + dt.timedelta(days=1)
     year = chosen.start.year
     won = data.opportunities.filter(pl.col("status") == "won")
@@ -228,10 +249,12 @@ def run_review(
     months = split_year(target, weights).months
     groups = _group_targets(settings, year, months, notices)
     rows = actual_vs_target(won, months, groups, chosen.start, chosen.end, cutoff)
+    # Booked in the review's year before the cutoff (a past year ends on 31 December).
+    year_stop = min(cutoff, dt.date(year + 1, 1, 1))
     ytd_won = int(
-        won.filter((pl.col("closed_on") >= dt.date(year, 1, 1)) & (pl.col("closed_on") < cutoff))[
-            "amount_plan_minor"
-        ]
+        won.filter(
+            (pl.col("closed_on") >= dt.date(year, 1, 1)) & (pl.col("closed_on") < year_stop)
+        )["amount_plan_minor"]
         .fill_null(0)
         .sum()
         or 0
@@ -307,11 +330,12 @@ def get_review(settings: Settings, key: str) -> ReviewResult:
     engine = open_store(settings)
     try:
         with engine.connect() as connection:
-            found = (
-                stored_reviews.get_review(connection, int(text))
-                if text.isdigit()
-                else stored_reviews.latest_for_period(connection, text)
-            )
+            # An id beyond a 32-bit integer cannot exist (and would overflow SQLite's driver).
+            if text.isascii() and text.isdigit():
+                number = int(text)
+                found = stored_reviews.get_review(connection, number) if number < 2**31 else None
+            else:
+                found = stored_reviews.latest_for_period(connection, text.upper())
     finally:
         engine.dispose()
     if found is None:

@@ -3,7 +3,8 @@
 The window is [period start, min(period end, cutoff)): what the data can show so far. Plan
 KPI targets are annual; an additive KPI (money, count) gets the share of its target that
 falls in the window — bookings by the plan's month targets (seasonality), the others by
-calendar days — and rates, days and ratios are compared as they are.
+calendar days — and rates, days and ratios are compared as they are. A review of a year
+other than the plan's gets no KPI targets (`no_target`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def review_kpis(
         if kpi is None:
             continue
         target: Decimal | None = None
-        if choice.target is not None:
+        # The plan's KPI targets are for its own year: another year's review has none.
+        if choice.target is not None and plan.year == period.start.year:
             target = Decimal(choice.target)
             if kpi.unit in ADDITIVE_UNITS and measured:
                 if kpi.id == "bookings":
