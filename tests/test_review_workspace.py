@@ -78,10 +78,12 @@ def test_review_and_the_movement_after_a_later_export(workspace: Settings) -> No
 
     (i1, loose) = p["initiatives"]
     assert (i1["actions_done"], i1["actions_total"]) == (1, 2)
+    # Overdue days count to the data's as-of date 20 May, not to the run day (21 May):
+    # A1 due 1 May → 19 days; A4 due 11 May → 9 days.
     assert i1["overdue_actions"] == [{"id": "A1", "title": "Write the demo script",
                                       "owner": "Bob", "deadline": "2026-05-01",
-                                      "days_overdue": 20}]  # fmt: skip
-    assert loose["overdue_actions"][0]["days_overdue"] == 10
+                                      "days_overdue": 19}]  # fmt: skip
+    assert loose["overdue_actions"][0]["days_overdue"] == 9
     # 1,200,000 − 400,000 booked = 800,000 over June–December: 114,285.71 3/7 each, the
     # three units left over go to June, July and August.
     spread = p["adjustments"]["respread"]
@@ -126,6 +128,9 @@ def test_a_review_that_is_not_saved_is_not_listed(settings: Settings) -> None:
     assert result.id is None and result.payload["period"]["grain"] == "month"
     # May alone: target 100,000, booked W4 50,000.
     assert _row(result.payload, "total", None)["period_actual"] == "50000.00"
+    # Run half a year later on the same data: overdue days still count to 20 May (A1: 19).
+    later = run_review(workspace, "2026-05", method="stage", store=False, today=D(2026, 11, 1))
+    assert later.payload["initiatives"][0]["overdue_actions"][0]["days_overdue"] == 19
     assert list_reviews(workspace) == []
     # April is over at the as-of date: its forecast is what was booked (W3 200,000), with no
     # open part and no run-rate; the year-to-date target is January–April = 400,000.
@@ -170,8 +175,15 @@ def test_cli_review_list_show_and_errors(
                 ["review", "--period", "2025"],
                 ["review", "show", "99999999999999999999"]):  # fmt: skip
         assert run(_cli(workspace, *bad)) == 1
+    assert run(_cli(workspace, "review", "--period", "")) == 1
     err = capsys.readouterr().err
-    assert "Unknown period 2026Q9" in err and "covers a month, a quarter or a year" in err
+    assert "Unknown period 2026Q9; a review covers a month, a quarter or a year" in err
+    assert "2026Q9" in err and "or last-12m" not in err
+    assert "Name the period to review with --period" in err and "not ." not in err
+    assert (
+        "covers a month, a quarter or a year; write it as 2026-03, 2026Q1 or 2026, not "
+        "last-12m" in err
+    )
     assert "No stored review 7" in err and "--period" in err
     assert "2026Q3 starts after the data's as-of date 2026-05-20" in err
     assert "The data starts on 2026-01-02: there is nothing to review in 2025" in err

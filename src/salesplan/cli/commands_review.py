@@ -70,7 +70,7 @@ def review(
     """Review a period against the plan and store the review."""
     if ctx.invoked_subcommand is not None:
         return
-    if period is None:
+    if period is None or not period.strip():
         raise ConfigError("Name the period to review with --period, e.g. --period 2026Q1.")
     parse_format(fmt)
     result = run_review(settings(), period, store=not no_save, author=author, method=method.lower())

@@ -308,11 +308,14 @@ def _adjustments(p: dict[str, Any], lang: str) -> Section:
                 [[g["id"], _money(p, g["at_stake"]), g["play"]] for g in p["gaps"]],
             )
         )
-    tactics: list[Msg | str] = [
-        f"{t['play']}: {i['title'][lang]} ({t['gap']})"
-        for t in p["adjustments"]["tactics"]
-        for i in t["initiatives"]
-    ]
+    # Two gaps sharing a play list the same tactics: each line once, first gap kept.
+    tactics: list[Msg | str] = []
+    seen: set[tuple[str, str]] = set()
+    for t in p["adjustments"]["tactics"]:
+        for i in t["initiatives"]:
+            if (t["play"], i["id"]) not in seen:
+                seen.add((t["play"], i["id"]))
+                tactics.append(f"{t['play']}: {i['title'][lang]} ({t['gap']})")
     if tactics:
         blocks.append(Bullets(tactics))
     return Section("adjustments", N_("Suggested adjustments"), blocks)

@@ -20,7 +20,7 @@ import polars as pl
 
 from salesplan.analytics.seasonality import monthly_index
 from salesplan.config import Settings
-from salesplan.domain.periods import Period
+from salesplan.domain.periods import Period, PeriodError, parse_period
 from salesplan.domain.plan import Plan
 from salesplan.errors import ConfigError, SalesplanError
 from salesplan.forecast.history import History
@@ -30,7 +30,7 @@ from salesplan.planning.playbook import load_playbook, play_for
 from salesplan.review.actuals import actual_vs_target, group_months, respread
 from salesplan.review.movement import DealState, Movement, forecast_movement
 from salesplan.review.progress import initiative_progress
-from salesplan.services.baseline import load_frames, resolve_period
+from salesplan.services.baseline import load_frames
 from salesplan.services.forecast import load_workspace
 from salesplan.services.gaps import compute_gaps
 from salesplan.services.plan_store import drift_warning, plan_drift, resolve_author, stored_plan
@@ -62,7 +62,17 @@ class ReviewResult:
 
 
 def review_period(text: str, as_of: dt.date) -> Period:
-    period = resolve_period(text, as_of)
+    if not text.strip():
+        raise ConfigError("Name the period to review with --period, e.g. --period 2026Q1.")
+    try:
+        period = parse_period(text, as_of)
+    except PeriodError:
+        # Not resolve_period's message: it suggests last-12m, which a review refuses.
+        raise ConfigError(
+            "Unknown period {value}; a review covers a month, a quarter or a year: write it "
+            "as 2026-03, 2026Q1 or 2026.",
+            value=text,
+        ) from None
     if period.grain not in ("month", "quarter", "year"):
         raise ConfigError(
             "A review covers a month, a quarter or a year; write it as 2026-03, 2026Q1 or "
@@ -270,7 +280,9 @@ def run_review(
     )
 
     reviewed_on = today or dt.date.today()
-    progress = initiative_progress(plan, reviewed_on)
+    # Overdue days count to the data's as-of date, not to the day the command runs: an old
+    # snapshot reviewed again gives the same figures (docs/reviews.md, Initiatives).
+    progress = initiative_progress(plan, data.as_of)
     gaps: list[Any] = []
     plays: dict[str, Any] = {}
     try:
