@@ -2,7 +2,8 @@
 
 Each field's text is the first non-empty of its source columns (then its mapping constant);
 values are parsed once per distinct text (a million rows hold far fewer distinct dates or
-amounts), so the per-value parsers of `values` stay cheap. Rows keep `readers.ROW`.
+amounts), so the per-value parsers of `values` stay cheap; plain-number amounts are read
+in Polars by `amounts`. Rows keep `readers.ROW`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from salesplan.domain.records import RecordKind
 from salesplan.domain.stages import StageList
 from salesplan.errors import DataError
 from salesplan.i18n.money import currency_exponent
+from salesplan.ingest import amounts
 from salesplan.ingest import values as v
 from salesplan.ingest.fields import FieldSpec, FieldType, field_specs, max_length, norm
 from salesplan.ingest.mapping import MappingFile
@@ -374,12 +376,19 @@ def _money(
         stated, wrong = _map_unique(text["currency"], v.parse_currency, pl.String())
         result.problems += _problem_rows(text, "currency", wrong)
     parsed: dict[str, dict[str, v.Amount]] = {}
+    marks: dict[str, str | None] = {}
+    plain: dict[str, pl.Series] = {}  # cells `amounts` reads (plain numbers: no currency)
     symbols: list[pl.Series] = []
     for name in names:
         series = text[name]
-        distinct = series.drop_nulls().unique().to_list()
-        inferred = decimal or v.infer_decimal_mark(distinct)
-        mark = None if inferred == "conflict" else inferred
+        plain[name] = amounts.plain_cells(series, decimal)
+        distinct = series.filter(~plain[name]).drop_nulls().unique().to_list()
+        dot = amounts.shows_decimal_dot(series, plain[name])
+        inferred = decimal or v.infer_decimal_mark(distinct, dot=dot)
+        mark = marks[name] = None if inferred == "conflict" else inferred
+        if mark == "," and decimal is None:  # `1.250` is then 1250: not for `amounts`
+            plain[name] = amounts.plain_cells(series, mark)
+            distinct = series.filter(~plain[name]).drop_nulls().unique().to_list()
         good: dict[str, v.Amount] = {}
         bad: dict[str, v.ParseError] = {}
         for cell in distinct:
@@ -417,14 +426,21 @@ def _money(
         result.currency_assumed = bool((named.is_null() & has_amount.to_series()).any())
     minors: dict[str, pl.Series] = {}
     codes = currency.unique().to_list()
-    one_exponent = len({currency_exponent(code) for code in codes}) == 1
+    exponents = [currency_exponent(code) for code in codes]
+    one_exponent = len(set(exponents)) == 1
+    exponent = currency.replace_strict(codes, exponents, return_dtype=pl.Int64)
     for name in names:
         good = parsed[name]
-        by_cell = _minor_by_cell(text[name], good, codes[0]) if one_exponent and codes else None
+        fast, read = amounts.plain_minor(text[name], exponent)
+        cells = text[name].set(read, None)  # the rest, for the general path below
+        # Plain cells with more decimals than their currency has: the parser names the error.
+        for cell in cells.filter(plain[name]).drop_nulls().unique().to_list():
+            good[cell] = v.parse_amount(cell, marks[name], default)
+        by_cell = _minor_by_cell(cells, good, codes[0]) if one_exponent and codes else None
         if by_cell is not None:
-            minors[name] = by_cell
+            minors[name] = fast.zip_with(read, by_cell)
             continue
-        keys = text[name] + "\x1f" + currency
+        keys = cells + "\x1f" + currency
         table: dict[str, int] = {}
         failed: dict[str, v.ParseError] = {}
         for key in keys.drop_nulls().unique().to_list():
@@ -435,9 +451,10 @@ def _money(
                 table[key] = v.to_minor(good[cell].value, code, cell)
             except v.ParseError as exc:
                 failed[key] = exc
-        minors[name] = keys.replace_strict(
+        general = keys.replace_strict(
             list(table), list(table.values()), default=None, return_dtype=pl.Int64
         )
+        minors[name] = fast.zip_with(read, general)
         if failed:
             keyed = text.with_columns(keys.alias("__key"))
             rows = keyed.filter(pl.col("__key").is_in(list(failed)))

@@ -347,9 +347,14 @@ def parse_amount(text: str, decimal: str | None = None, default: str | None = No
     return Amount(-value if negative else value, currency)
 
 
-def infer_decimal_mark(values: Iterable[str]) -> str | Literal["conflict"] | None:
-    """The decimal mark of a column, from values only one reading fits (`1.234,5`, `12,5`)."""
-    comma = dot = False
+def infer_decimal_mark(
+    values: Iterable[str], *, dot: bool = False
+) -> str | Literal["conflict"] | None:
+    """The decimal mark of a column, from values only one reading fits (`1.234,5`, `12,5`).
+
+    `dot`: the column's other values (checked elsewhere) already show a decimal dot.
+    """
+    comma = False
     for raw in values:
         number = re.sub(r"[^\d.,]", "", raw)
         if "." in number and "," in number:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any, cast
 
 import polars as pl
@@ -312,27 +313,53 @@ def _insert_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
 
     Rows are zipped lazily from per-column lists of `_SQLITE_CHUNK` rows: no row tuples of
     the whole frame are ever held, and columns convert to Python objects in bulk. Binding is
-    most of the cost (~6 µs per row of 28 values), so each chunk binds only what it must: columns
+    most of the cost (~5 µs per row of 28 values), so each chunk binds only what it must: columns
     empty in the chunk are left out (NULL, the store has no column defaults) and integer
     columns with one value throughout (`batch_id`) are written into the statement instead.
+    Each statement inserts `_rows_per_statement` rows (multi-row VALUES: one step of the
+    statement per group instead of per row); the chunk's last rows go in one shorter statement.
     """
-    text = frame.with_columns(
-        pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
-        pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"),
-    )
     raw: Any = conn.connection.driver_connection
+    limit = _variable_limit(raw)
     cursor = raw.cursor()
     try:
-        for offset in range(0, text.height, _SQLITE_CHUNK):
-            chunk = text.slice(offset, _SQLITE_CHUNK)
+        for offset in range(0, frame.height, _SQLITE_CHUNK):
+            chunk = frame.slice(offset, _SQLITE_CHUNK).with_columns(  # ISO text, chunk by chunk
+                pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
+                pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"),
+            )
             bound, fixed = _chunk_columns(chunk)
             names = ", ".join(f'"{c}"' for c in [*bound, *fixed])
-            marks = ", ".join(["?"] * len(bound) + list(fixed.values()))
-            sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-            lists = (chunk[c].to_list() for c in bound)
-            cursor.executemany(sql, zip(*lists, strict=True))
+            row = "(" + ", ".join(["?"] * len(bound) + list(fixed.values())) + ")"
+            head = f'INSERT INTO "{table.name}" ({names}) VALUES '
+            per = _rows_per_statement(len(bound), limit)
+            width = per * len(bound)
+            full = chunk.height - chunk.height % per
+            values = chain.from_iterable(zip(*(chunk[c].to_list() for c in bound), strict=True))
+            if full:
+                group = islice(values, full * len(bound))  # `width` values per statement
+                groups = zip(*[group] * width, strict=True)
+                cursor.executemany(head + ", ".join([row] * per), groups)
+            if chunk.height > full:  # `values` resumes after the groups
+                cursor.execute(head + ", ".join([row] * (chunk.height - full)), tuple(values))
     finally:
         cursor.close()
+
+
+_ROWS_PER_STATEMENT = 32
+"""Rows per INSERT statement on SQLite, at most; fewer when the statement would exceed
+SQLite's bound-variable limit. Measured on 200k opportunity rows of ~26 bound values: 32 or
+64 rows bind ~15 % faster than one row a statement, 1,000 rows gain less."""
+
+
+def _rows_per_statement(width: int, limit: int) -> int:
+    return max(1, min(_ROWS_PER_STATEMENT, limit // max(width, 1)))
+
+
+def _variable_limit(raw: Any) -> int:
+    """SQLITE_MAX_VARIABLE_NUMBER of this connection's library: 32766 by default since
+    SQLite 3.32 (999 before), 250000 in some builds; read, not assumed."""
+    return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
 
 
 def _chunk_columns(chunk: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
