@@ -28,12 +28,14 @@ import polars as pl
 
 from salesplan.domain.periods import add_months
 from salesplan.forecast.amounts import impute_amounts
+from salesplan.forecast.calibrated import TRAINING_COLUMNS as CALIBRATED_COLUMNS
 from salesplan.forecast.calibrated import CalibratedEstimator
 from salesplan.forecast.history import History, outcomes_at, snapshot_rows, won_between
 from salesplan.forecast.runrate import RunRate, RunRateModel, fit_runrate
 from salesplan.forecast.simulation import BookingsRange, IntervalCalibration, simulate, widen
 from salesplan.forecast.snapshots import snapshot_days
 from salesplan.forecast.stage import StageEstimator
+from salesplan.forecast.timing import FEATURES as TIMING_COLUMNS
 from salesplan.forecast.timing import TimingModel
 
 METHODS = ("stage", "calibrated")
@@ -46,6 +48,11 @@ TRAINING_MONTHS = 36
 TRAINING_ATTRIBUTES = ("segment", "type", "owner_id", "source")
 """Deal fields the calibrated and timing models learn from (calibrated.LEVELS, FACTORS,
 timing.CELL)."""
+TRAINING_COLUMNS = (
+    *CALIBRATED_COLUMNS,
+    *(c for c in TIMING_COLUMNS if c not in CALIBRATED_COLUMNS),
+)
+"""The columns of the training rows either model reads (snapshot_rows builds only these)."""
 LEVEL_PSEUDO_DEALS = 20.0
 """Pseudo-deals shrinking a stage's levelling factor toward 1 (see level_to_timing)."""
 
@@ -82,7 +89,10 @@ def fit_models(history: History, cutoff: dt.date, *, seed: int = 0) -> FittedMod
     """Fit every model; the monthly training snapshots and the outcomes at the cutoff are
     built once and shared by the calibrated and timing models (they use the same days)."""
     rows = snapshot_rows(
-        history, snapshot_days(cutoff, history.start, TRAINING_MONTHS), TRAINING_ATTRIBUTES
+        history,
+        snapshot_days(cutoff, history.start, TRAINING_MONTHS),
+        TRAINING_ATTRIBUTES,
+        columns=TRAINING_COLUMNS,
     )
     state = outcomes_at(history, cutoff)
     calibrated = CalibratedEstimator().fit(history, cutoff, rows, state)

@@ -122,13 +122,9 @@ def stay_bands(history: History, cutoff: dt.date) -> pl.DataFrame:
     """Per open stage: p50 and p90 days of stays completed before `cutoff`."""
     instant = dt.datetime(cutoff.year, cutoff.month, cutoff.day)
     days = (pl.col("end") - pl.col("start")).dt.total_hours() / 24.0
-    # Only the three columns read: filtering every column of the stays first copied them
-    # all (the largest allocation of a fit at a million deals).
-    done = (
-        stays(history)
-        .select("stage_code", "start", "end")
-        .filter(pl.col("end").is_not_null() & (pl.col("end") < instant))
-        .select("stage_code", days.alias("days"))
+    # Only the three columns read, of the completed stays only (gathered from the events).
+    done = stays(history, ("stage_code", "start", "end"), ended_before=instant).select(
+        "stage_code", days.alias("days")
     )
     return done.group_by("stage_code").agg(
         pl.col("days").quantile(0.5).alias("p50"), pl.col("days").quantile(0.9).alias("p90")
@@ -140,7 +136,15 @@ def add_bands(
 ) -> pl.DataFrame:
     """Add `tis_band` (0-3, time in stage vs the stage's p50/p90) and `amount_band`."""
     t = pl.col("days_in_stage")
-    joined = rows.join(bands, on="stage_code", how="left")
+    # The stage's p50/p90 looked up per row, not joined: a join copied every column of the
+    # training rows (~1.3M at a million deals) once more.
+    stage = pl.col("stage_code")
+    joined = rows.with_columns(
+        stage.replace_strict(
+            bands["stage_code"], bands[q], default=None, return_dtype=pl.Float64
+        ).alias(q)
+        for q in ("p50", "p90")
+    )
     tis = (
         pl.when(pl.col("p50").is_null())
         .then(0)
@@ -235,11 +239,14 @@ class CalibratedEstimator:
             ).select(*keys, "rate")
             self.tables.append(cells)
             self.strengths.append(m)
-            parent = (
-                rows.join(cells, on=list(keys), how="left", nulls_equal=True)
-                .with_columns(pl.col("rate").alias("_p"))
-                .drop("rate")
+            # Each row's rate joined on the level's keys alone and added as one column: a
+            # join of the rows themselves copied every column of ~1.3M rows per level.
+            rate = (
+                rows.select(keys)
+                .join(cells, on=list(keys), how="left", nulls_equal=True, maintain_order="left")
+                .get_column("rate")
             )
+            parent = rows.with_columns(rate.alias("_p"))
         self.factors = {}
         base = parent.rename({"_p": "_base"})
         for column in FACTORS:
@@ -259,7 +266,12 @@ class CalibratedEstimator:
         """Column `_q`: `_base` odds times each fitted factor (unknown owner/source: 1)."""
         odds = pl.col("_base") / (1 - pl.col("_base")).clip(1e-9)
         for column, table in self.factors.items():
-            frame = frame.join(table, on=column, how="left", nulls_equal=True)
+            factor = (  # joined on the key alone: see fit
+                frame.select(column)
+                .join(table, on=column, how="left", nulls_equal=True, maintain_order="left")
+                .get_column(f"_f_{column}")
+            )
+            frame = frame.with_columns(factor)
             odds = odds * pl.col(f"_f_{column}").fill_null(1.0)
         result = frame.with_columns((odds / (1 + odds)).alias("_q"))
         return result.drop([c for c in result.columns if c.startswith("_f_")])

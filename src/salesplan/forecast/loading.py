@@ -9,6 +9,8 @@ plan-currency conversion of a million stage events without copying them.
   sorts and joins its input twice, which over every event and column would peak at several
   times the events' size. Events find their deal's currency with `is_in` per currency
   instead of a join that materialises a copy of every event.
+* `complete_events` adds the synthetic opening/closing events (history.build_history) by
+  merging them into the events' (deal, time) order rather than sorting millions of rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import numpy as np
 import polars as pl
 
 from salesplan.analytics.currency import to_plan_currency
+from salesplan.domain.records import DealStatus
+from salesplan.domain.stages import StageList
 
 ATTRIBUTES = ("segment", "region", "owner_id", "type", "source", "product", "industry")
 """Fields of a deal treated as known from its creation on (they rarely change in a CRM)."""
@@ -162,3 +166,106 @@ def event_amounts(
         "opportunity_id", "stage_code", "entered_at", _fill(ev["amount_minor"], masks),
         "close_date",
     )  # fmt: skip
+
+
+def complete_events(
+    opportunities: pl.DataFrame, events: pl.DataFrame, stages: StageList
+) -> pl.DataFrame:
+    """Add synthetic opening/closing events so every deal has a full, ordered history.
+
+    Ordered by deal, then time: the synthetic rows are merged into events already in that
+    order (the usual case, `events_in_order`), else everything is sorted; `status` is
+    Categorical."""
+    cat = pl.Categorical
+    codes = {s.code: s.status.value for s in stages.stages}
+    first_open = stages.open_stages[0].code
+    won_code, lost_code = stages.code_of(stages.won_key), stages.code_of(stages.lost_key)
+    # Each status straight as a Categorical literal: a String column of every event first
+    # would be a transient of 16 bytes a row.
+    status: pl.Expr = pl.lit(DealStatus.OPEN.value, cat)
+    for value in sorted(set(codes.values()) - {DealStatus.OPEN.value}):
+        chosen = [code for code, v in codes.items() if v == value]
+        status = (
+            pl.when(pl.col("stage_code").is_in(chosen)).then(pl.lit(value, cat)).otherwise(status)
+        )
+    ev = events.with_columns(status.alias("status"))
+    ordered = events_in_order(ev)
+    opp = opportunities.select(
+        pl.col("id").alias("opportunity_id"),
+        "created_on",
+        "closed_on",
+        pl.col("status").cast(pl.String).alias("final"),
+        "stage_code",
+        "amount_plan_minor",
+        "close_date",
+    )
+    # The last status of each deal in time order; deals without events open with one event.
+    if ordered:  # each deal's last row is its last event: no group_by over every event
+        deal = pl.col("opportunity_id")
+        last = ev.filter((deal != deal.shift(-1)).fill_null(True)).select(
+            "opportunity_id",
+            pl.col("status").alias("last_status"),
+            pl.col("entered_at").alias("last_at"),
+        )
+    else:
+        last = ev.group_by("opportunity_id").agg(
+            pl.col("status").sort_by("entered_at", maintain_order=True).last().alias("last_status"),
+            pl.col("entered_at").max().alias("last_at"),
+        )
+    opp = opp.join(last, on="opportunity_id", how="left")
+    opening = opp.filter(pl.col("last_status").is_null()).select(
+        "opportunity_id",
+        pl.when(pl.col("final") == "open")
+        .then(pl.col("stage_code"))
+        .otherwise(pl.lit(first_open))
+        .cast(pl.Int32)
+        .alias("stage_code"),
+        pl.col("created_on").cast(pl.Datetime("us")).alias("entered_at"),
+        "amount_plan_minor",
+        "close_date",
+        pl.lit(DealStatus.OPEN.value, cat).alias("status"),
+    )
+    closing = opp.filter(
+        pl.col("final").is_in(["won", "lost"])
+        & (pl.col("last_status").is_null() | (pl.col("last_status") == "open"))
+        & pl.col("closed_on").is_not_null()
+    ).select(
+        "opportunity_id",
+        pl.when(pl.col("final") == "won")
+        .then(pl.lit(won_code))
+        .otherwise(pl.lit(lost_code))
+        .cast(pl.Int32)
+        .alias("stage_code"),
+        (pl.col("closed_on").cast(pl.Datetime("us")) + pl.duration(hours=12)).alias("entered_at"),
+        "amount_plan_minor",
+        pl.col("closed_on").alias("close_date"),
+        pl.col("final").cast(cat).alias("status"),
+        "last_at",
+    )
+    columns = ["opportunity_id", "stage_code", "entered_at", "amount_plan_minor", "close_date",
+               "status"]  # fmt: skip
+    if ordered and not closing.select((pl.col("entered_at") < pl.col("last_at")).any()).item():
+        return _merge(ev.select(columns), [opening.select(columns), closing.select(columns)])
+    parts = [frame.select(columns) for frame in (ev, opening, closing)]
+    return pl.concat(parts, how="vertical_relaxed").sort("opportunity_id", "entered_at")
+
+
+def events_in_order(ev: pl.DataFrame) -> bool:
+    """True when the events are already in (deal, time) order with no missing time (as the
+    store and the demo keep them). Then each deal's last row is its last event, and merging
+    the few synthetic rows in by deal gives the order a full sort would, as long as every
+    synthetic closing event falls at or after its deal's last event; without sorting
+    millions of rows (a sort by two keys holds twice the events' size at once)."""
+    if ev.height == 0 or ev["entered_at"].null_count() or not ev["opportunity_id"].is_sorted():
+        return False
+    deal, at = pl.col("opportunity_id"), pl.col("entered_at")
+    return not ev.select(((deal == deal.shift(1)) & (at < at.shift(1))).any()).item()
+
+
+def _merge(ev: pl.DataFrame, synthetic: list[pl.DataFrame]) -> pl.DataFrame:
+    """`ev` (sorted by deal and time) with the synthetic rows merged in by deal, each after
+    the deal's own events (left-biased); the columns' types as the relaxed concat gives."""
+    extra = pl.concat(synthetic, how="vertical_relaxed").sort("opportunity_id", "entered_at")
+    schema = pl.concat([ev.head(0), extra.head(0)], how="vertical_relaxed").schema
+    left, right = ev.cast(schema), extra.cast(schema)
+    return left.merge_sorted(right, key="opportunity_id", maintain_order=True)

@@ -39,6 +39,8 @@ LEVELS: tuple[tuple[str, ...], ...] = (
     ("stage_code", "q0", "segment", "close_bucket"),
 )
 CELL = LEVELS[-1]
+FEATURES = ("opportunity_id", "snapshot", "event_close_date", "stage_code", "segment")
+"""Columns of the snapshot rows the model reads."""
 
 
 def add_timing_features(rows: pl.DataFrame) -> pl.DataFrame:
@@ -87,8 +89,7 @@ class TimingModel:
         closed_on = pl.col("opportunity_id").replace_strict(
             won["opportunity_id"], won["closed_on"], default=None, return_dtype=pl.Date
         )
-        features = ("opportunity_id", "snapshot", "event_close_date", "stage_code", "segment")
-        rows = add_timing_features(rows.select(features)).select(
+        rows = add_timing_features(rows.select(FEATURES)).select(
             "snapshot", *CELL, closed_on.alias("closed_on")
         )
         end_index = month_index(cutoff)  # months fully observed: index < end_index
