@@ -10,7 +10,7 @@ import typer
 from salesplan.cli.app import settings
 from salesplan.cli.commands_plan import AuthorOption, plan_app
 from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
-from salesplan.cli.plan_tables import version_payload
+from salesplan.cli.plan_tables import DECISIONS, SECTIONS, version_payload
 from salesplan.documents.labels import LABELS
 from salesplan.domain.plan_diff import plain
 from salesplan.domain.plan_lessons import Lessons
@@ -20,20 +20,6 @@ from salesplan.i18n.money import decimal_to_minor
 from salesplan.planning.roll_forward import PendingDecision
 from salesplan.services.plan_roll_forward import RollForwardResult, roll_forward_plan
 
-SECTIONS = {
-    "goals": N_("Goal"),
-    "kpis": N_("KPI"),
-    "initiatives": N_("Initiative"),
-    "actions": N_("Action item"),
-    "budget": N_("Budget line"),
-    "sub_plans": N_("Sub-plan"),
-}
-DECISIONS = {
-    "target": N_("Set this year's target"),
-    "amount": N_("Set this year's amount"),
-    "deadline": N_("Set a fresh deadline"),
-    "continue": N_("Continue or drop"),
-}
 SCOPES = {"year": N_("Year"), "quarter": N_("Quarter"), "goal": N_("Goal")}
 KPI_STATES = {
     "on_track": N_("On track for the year"),
