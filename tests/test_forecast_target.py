@@ -72,6 +72,11 @@ def test_target_from_the_plan_goal_and_a_period_goal(
 
     year = _forecast(capsys, ws, "2027")["forecast"]
     assert year["target"] == "120000000.00" and year["target_source"] == "plan_goal_split"
+    # `gaps` measures the forecast against the same goal, not the blend of `targets`.
+    gaps = _json(capsys, "-q", "-w", str(ws), "gaps", "--year", "2027", "-f", "json")["gaps"]
+    assert gaps["target"] == "120000000.00" and gaps["target_source"] == "plan_goal_split"
+    totals = [g for g in gaps["items"] if g["type"].startswith("forecast") and not g["scope"]]
+    assert all(g["benchmark"] == "120000000.00" for g in totals if g["period"] == "2027")
 
     weights = _json(capsys, "-q", "-w", str(ws), "targets", "--year", "2027", "-f", "json")[
         "targets"]["seasonality"]["weights"]  # fmt: skip

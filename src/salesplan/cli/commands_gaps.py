@@ -133,6 +133,7 @@ def gaps_payload(report: GapsReport, t: Translator) -> dict[str, Any]:
         "period": None if report.period is None else report.period.label,
         "by": ["owner" if b == "owner_id" else b for b in report.by],
         "target": _money(report.target_minor, c),
+        "target_source": report.target_source,
         "forecast_method": report.forecast_method,
         "items": [
             gap_json(g, i + 1, t, c, report.plays.get(g.id)) for i, g in enumerate(report.gaps)

@@ -1,11 +1,13 @@
 """`salesplan gaps`: the gaps between the plan year's target and the data, ranked by money.
 
-Reads the workspace (baseline frames, the forecast history), computes the year's target with
-`compute_targets` (blend), forecasts each remaining quarter and the year with the same call
-as `salesplan forecast --method auto` (services.forecast.forecast_model, quarter backtest),
-flags pipeline hygiene, and hands everything to planning.gaps.find_gaps. `--propose` turns
-the top gaps into draft initiatives from the playbook and adds the first of each gap to the
-plan as a draft (services.plan.add_draft_initiatives; existing initiatives are kept).
+Reads the workspace (baseline frames, the forecast history). The year's and each quarter's
+target is the stored plan's bookings goal where it has one (services.forecast_target: the
+target `salesplan forecast` uses), else `compute_targets`' blend. Forecasts each remaining
+quarter and the year with the same call as `salesplan forecast --method auto`
+(services.forecast.forecast_model, quarter backtest), flags pipeline hygiene, and hands
+everything to planning.gaps.find_gaps. `--propose` turns the top gaps into draft
+initiatives from the playbook and adds the first of each gap to the plan as a draft
+(services.plan.add_draft_initiatives; existing initiatives are kept).
 `compute_gaps(settings, year=None, period=None)` is the one call other faces (the demo, the
 web) need.
 """
@@ -42,6 +44,7 @@ from salesplan.planning.playbook import DraftInitiative, load_playbook, play_for
 from salesplan.services import plan as plan_service
 from salesplan.services.baseline import load_frames, resolve_period
 from salesplan.services.forecast import Notice, forecast_model, load_workspace
+from salesplan.services.forecast_target import period_target
 from salesplan.services.plan_store import latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 
@@ -82,6 +85,9 @@ class GapsReport:
     written: list[str] = field(default_factory=list)
     """Plan ids of the drafts added to the plan (empty without a plan)."""
     notices: list[Notice] = field(default_factory=list)
+    target_source: str | None = None
+    """`plan_period`/`plan_goal_split` (the stored plan's goal, as `salesplan forecast` uses)
+    or `blend` (`salesplan targets`' blend when the plan has no bookings goal for the year)."""
 
 
 def parse_dimensions(text: str | None) -> list[str]:
@@ -143,6 +149,10 @@ def compute_gaps(
     outlooks: list[Outlook] = []
     coverage: list[CoverageInput] = []
     method = FORECAST_METHOD
+    year_period = Period(str(y), dt.date(y, 1, 1), dt.date(y + 1, 1, 1), "year")
+    planned, target_source = period_target(settings, year_period, history)
+    if targets is not None and planned is None:
+        target_source = "blend"
     if targets is not None:
         outlooks, method = _outlooks(
             settings, targets, history, data.opportunities, window, by, seed
@@ -162,7 +172,7 @@ def compute_gaps(
         hygiene_deals=hygiene.deals,
         funnel=None if targets is None else targets.funnel,
         outlooks=outlooks,
-        target_minor=None if targets is None else targets.target_minor,
+        target_minor=planned if planned is not None else _blend_total(targets),
         capacity=None if targets is None else targets.capacity,
         hiring=None if targets is None else targets.hiring,
         coverage=coverage,
@@ -189,15 +199,20 @@ def compute_gaps(
         year=y,
         period=chosen,
         by=list(by),
-        target_minor=None if targets is None else targets.target_minor,
+        target_minor=planned if planned is not None else _blend_total(targets),
         forecast_method=method,
         gaps=gaps,
+        target_source=target_source,
         owners={str(k): str(v) for k, v in workspace.owners.items()},
         plays=plays,
         proposals=drafts,
         written=written,
         notices=notices,
     )
+
+
+def _blend_total(targets: TargetsReport | None) -> int | None:
+    return None if targets is None else targets.target_minor
 
 
 def _targets(
@@ -252,7 +267,12 @@ def _outlooks(
     shares = {column: _shares(opportunities, window, column) for column in by}
     result = []
     for p, quarter in periods:
-        target = targets.target_minor if quarter is None else targets.split.quarters[quarter]
+        # The plan's own goal when it has one (the target `salesplan forecast` compares
+        # with), else the blend of `salesplan targets`.
+        planned, _ = period_target(settings, p, history)
+        target = planned
+        if target is None:
+            target = targets.target_minor if quarter is None else targets.split.quarters[quarter]
         f = model.period(history, p.start, p.end, seed=seed)
         r = f.range
         result.append(Outlook(p.label, {}, target, r.p10_minor, r.p50_minor, r.p90_minor, method))
