@@ -120,9 +120,14 @@ def build_history(
         for row in prices.iter_rows(named=True)
         if row["amount_plan_minor"] is not None
     }
+    events = complete_events(opportunities, ev, stages)
+    del ev
+    # One chunk a column, as every later step expects (each would otherwise gather and
+    # filter across the Parquet's row groups); rechunked last, when the loading's
+    # transients are gone.
     return History(
-        opportunities,
-        complete_events(opportunities, ev, stages),
+        opportunities.rechunk(),
+        events.rechunk(),
         stages,
         list_prices,
         as_of,

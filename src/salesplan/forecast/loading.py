@@ -77,7 +77,7 @@ def _convert(
 
 def _fill(base: pl.Series, masks: list[tuple[np.ndarray, pl.Series | None]]) -> pl.Series:
     """`base` (Int64) with the rows of each mask replaced by the values (None: null)."""
-    values = base.cast(pl.Int64).fill_null(0).to_numpy().astype(np.int64)
+    values = base.cast(pl.Int64).fill_null(0).to_numpy(writable=True)
     missing = base.is_null().to_numpy().copy()
     for rows, converted in masks:
         if converted is None:
@@ -86,7 +86,16 @@ def _fill(base: pl.Series, masks: list[tuple[np.ndarray, pl.Series | None]]) -> 
         values[rows] = converted.fill_null(0).to_numpy()
         missing[rows] = converted.is_null().to_numpy()
     series = pl.Series("amount_plan_minor", values, pl.Int64)
-    return series.set(pl.Series(missing), None) if missing.any() else series
+    series = series.set(pl.Series(missing), None) if missing.any() else series
+    # Chunked as `base` (slices of one buffer, no copy): a frame whose columns are chunked
+    # alike is selected and filtered without first copying every column into one chunk.
+    lengths = base.chunk_lengths()
+    if len(lengths) < 2:
+        return series
+    starts = np.cumsum([0, *lengths[:-1]]).tolist()
+    return pl.concat(
+        [series.slice(start, n) for start, n in zip(starts, lengths, strict=True)], rechunk=False
+    )
 
 
 def plan_amounts(
@@ -188,7 +197,7 @@ def complete_events(
         status = (
             pl.when(pl.col("stage_code").is_in(chosen)).then(pl.lit(value, cat)).otherwise(status)
         )
-    ev = events.with_columns(status.alias("status"))
+    ev = events.with_columns(_by_chunks(events, status.alias("status")))
     ordered = events_in_order(ev)
     opp = opportunities.select(
         pl.col("id").alias("opportunity_id"),
@@ -202,11 +211,16 @@ def complete_events(
     # The last status of each deal in time order; deals without events open with one event.
     if ordered:  # each deal's last row is its last event: no group_by over every event
         deal = pl.col("opportunity_id")
-        last = ev.filter((deal != deal.shift(-1)).fill_null(True)).select(
-            "opportunity_id",
-            pl.col("status").alias("last_status"),
-            pl.col("entered_at").alias("last_at"),
-        )
+        is_last = _by_chunks(ev, (deal != deal.shift(-1)).fill_null(True), ahead=1)
+        # From the Series, not ev.select: a select of a frame whose columns are chunked
+        # unalike first copies every column it keeps into one chunk.
+        last = pl.DataFrame(
+            [
+                ev["opportunity_id"],
+                ev["status"].alias("last_status"),
+                ev["entered_at"].alias("last_at"),
+            ]
+        ).filter(is_last)
     else:
         last = ev.group_by("opportunity_id").agg(
             pl.col("status").sort_by("entered_at", maintain_order=True).last().alias("last_status"),
@@ -250,6 +264,23 @@ def complete_events(
     return pl.concat(parts, how="vertical_relaxed").sort("opportunity_id", "entered_at")
 
 
+def _by_chunks(frame: pl.DataFrame, expr: pl.Expr, *, ahead: int = 0) -> pl.Series:
+    """`frame.select(expr)` as one Series, worked out one chunk of the frame at a time
+    (each chunk sees `ahead` rows of the next, for shift(-ahead)): the expression's
+    intermediate columns then last for a chunk (a Parquet row group, ~124,000 events), not
+    for every row."""
+    if frame.height == 0 or frame.width == 0:
+        return frame.select(expr).to_series()
+    # Chunks as the frame's own (its first column's): a column chunked otherwise would make
+    # the next select or filter of the frame rechunk (copy) every column it touches.
+    starts = np.cumsum([0, *frame.to_series(0).chunk_lengths()])
+    parts = [
+        frame.slice(start, stop - start + ahead).select(expr).to_series().head(stop - start)
+        for start, stop in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True)
+    ]
+    return pl.concat(parts, rechunk=False)
+
+
 def events_in_order(ev: pl.DataFrame) -> bool:
     """True when the events are already in (deal, time) order with no missing time (as the
     store and the demo keep them). Then each deal's last row is its last event, and merging
@@ -259,7 +290,13 @@ def events_in_order(ev: pl.DataFrame) -> bool:
     if ev.height == 0 or ev["entered_at"].null_count() or not ev["opportunity_id"].is_sorted():
         return False
     deal, at = pl.col("opportunity_id"), pl.col("entered_at")
-    return not ev.select(((deal == deal.shift(1)) & (at < at.shift(1))).any()).item()
+    back = ((deal == deal.shift(1)) & (at < at.shift(1))).any()
+    # CHUNK_ROWS rows at a time, each chunk with the row before it: the shifted copies of
+    # the ids and times then last for a chunk, not for every event.
+    return not any(
+        ev.slice(max(start - 1, 0), CHUNK_ROWS + min(start, 1)).select(back).item()
+        for start in range(0, ev.height, CHUNK_ROWS)
+    )
 
 
 def _merge(ev: pl.DataFrame, synthetic: list[pl.DataFrame]) -> pl.DataFrame:
