@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +32,7 @@ from typing import Any
 import polars as pl
 
 from benchmarks.baseline_floor import floor as polars_floor
-from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, parse_options
+from benchmarks.common import DemoSize, Recorder, run_benchmark
 from benchmarks.import_1m import _peak
 from benchmarks.workspace_data import load, prepare
 from salesplan.analytics.currency import to_plan_currency
@@ -238,20 +236,7 @@ def _best_of_two(recorder: Recorder, frames: BaselineFrames) -> BaselineReport:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    options = parse_options(__doc__ or NAME, "1m", argv)
-    recorder = Recorder(NAME, options.size)
-    if options.workdir is not None:
-        options.workdir.mkdir(parents=True, exist_ok=True)
-        run(recorder, options.size, options.workdir)
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
-        try:
-            run(recorder, options.size, scratch)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    recorder.info("seed", SEED)
-    recorder.info("as_of", AS_OF.isoformat())
-    recorder.emit()
+    run_benchmark(NAME, __doc__ or NAME, "1m", run, argv)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,11 @@ import argparse
 import datetime as dt
 import gc
 import json
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,32 @@ def parse_options(
     args = parser.parse_args(argv)
     size = next(s for s in SIZES if s == args.size)
     return Options(size=size, workdir=args.workdir)
+
+
+def run_benchmark(
+    name: str,
+    description: str,
+    default_size: DemoSize,
+    run: Callable[[Recorder, DemoSize, Path], None],
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Every benchmark's `main`: parse --size/--workdir, call `run(recorder, size, folder)`
+    in --workdir (kept, so its data can be reused) or a scratch folder (removed), record the
+    seed and as-of date, print the result line."""
+    options = parse_options(description, default_size, argv)
+    recorder = Recorder(name, options.size)
+    if options.workdir is not None:
+        options.workdir.mkdir(parents=True, exist_ok=True)
+        run(recorder, options.size, options.workdir)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
+        try:
+            run(recorder, options.size, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    recorder.info("seed", SEED)
+    recorder.info("as_of", AS_OF.isoformat())
+    recorder.emit()
 
 
 @dataclass(slots=True)

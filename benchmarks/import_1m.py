@@ -36,7 +36,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +44,7 @@ from typing import Any
 
 import polars as pl
 
-from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, megabytes, parse_options
+from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, megabytes, run_benchmark
 
 NAME = "import_1m"
 CSV_NAME = "opportunities.csv"
@@ -288,20 +287,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parsed = parser.parse_args(args)
         write_csv(parsed.size, parsed.write_csv)
         return
-    options = parse_options(__doc__ or NAME, "1m", args)
-    recorder = Recorder(NAME, options.size)
-    if options.workdir is not None:
-        options.workdir.mkdir(parents=True, exist_ok=True)
-        run(recorder, options.size, options.workdir)
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
-        try:
-            run(recorder, options.size, scratch)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    recorder.info("seed", SEED)
-    recorder.info("as_of", AS_OF.isoformat())
-    recorder.emit()
+    run_benchmark(NAME, __doc__ or NAME, "1m", run, args)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,10 @@ one untimed conversion pays that before the timings.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.common import AS_OF, DemoSize, Recorder, parse_options
+from benchmarks.common import AS_OF, DemoSize, Recorder, run_benchmark
 from salesplan.config import Settings
 from salesplan.documents.charts import svg
 from salesplan.documents.model import Figure
@@ -50,20 +48,7 @@ def run(recorder: Recorder, size: DemoSize, workdir: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    options = parse_options(__doc__ or NAME, "small", argv)
-    recorder = Recorder(NAME, options.size)
-    if options.workdir is not None:
-        options.workdir.mkdir(parents=True, exist_ok=True)
-        run(recorder, options.size, options.workdir)
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
-        try:
-            run(recorder, options.size, scratch)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    recorder.info("seed", SEED)
-    recorder.info("as_of", AS_OF.isoformat())
-    recorder.emit()
+    run_benchmark(NAME, __doc__ or NAME, "small", run, argv)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,6 @@ store ÷ Parquet ratios measured in the same process on the same data. Round-tri
 from __future__ import annotations
 
 import gc
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +28,7 @@ from unittest import mock
 import polars as pl
 from sqlalchemy import Engine
 
-from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, megabytes, parse_options
+from benchmarks.common import AS_OF, SEED, DemoSize, Recorder, megabytes, run_benchmark
 from salesplan.demo import generate
 from salesplan.domain.records import RecordKind
 from salesplan.storage import frames, migrate, records
@@ -171,20 +169,7 @@ def run(recorder: Recorder, size: DemoSize, workdir: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    options = parse_options(__doc__ or NAME, "1m", argv)
-    recorder = Recorder(NAME, options.size)
-    if options.workdir is not None:
-        options.workdir.mkdir(parents=True, exist_ok=True)
-        run(recorder, options.size, options.workdir)
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="salesplan-bench-"))
-        try:
-            run(recorder, options.size, scratch)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    recorder.info("seed", SEED)
-    recorder.info("as_of", AS_OF.isoformat())
-    recorder.emit()
+    run_benchmark(NAME, __doc__ or NAME, "1m", run, argv)
 
 
 if __name__ == "__main__":
