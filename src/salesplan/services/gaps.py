@@ -44,7 +44,7 @@ from salesplan.planning.playbook import DraftInitiative, load_playbook, play_for
 from salesplan.services import plan as plan_service
 from salesplan.services.baseline import load_frames, resolve_period
 from salesplan.services.forecast import Notice, forecast_model, load_workspace
-from salesplan.services.forecast_target import period_target
+from salesplan.services.forecast_target import PlanTargets
 from salesplan.services.plan_store import latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 
@@ -149,13 +149,14 @@ def compute_gaps(
     outlooks: list[Outlook] = []
     coverage: list[CoverageInput] = []
     method = FORECAST_METHOD
+    plan_targets = PlanTargets(settings, history)
     year_period = Period(str(y), dt.date(y, 1, 1), dt.date(y + 1, 1, 1), "year")
-    planned, target_source = period_target(settings, year_period, history)
+    planned, target_source = plan_targets.target(year_period)
     if targets is not None and planned is None:
         target_source = "blend"
     if targets is not None:
         outlooks, method = _outlooks(
-            settings, targets, history, data.opportunities, window, by, seed
+            settings, targets, plan_targets, history, data.opportunities, window, by, seed
         )
         coverage = _coverage(targets, data.opportunities, as_of)
     inputs = GapInputs(
@@ -243,6 +244,7 @@ def _quarters(year: int, as_of: dt.date) -> list[Period]:
 def _outlooks(
     settings: Settings,
     targets: TargetsReport,
+    plan_targets: PlanTargets,
     history: Any,
     opportunities: pl.DataFrame,
     window: Period,
@@ -269,7 +271,7 @@ def _outlooks(
     for p, quarter in periods:
         # The plan's own goal when it has one (the target `salesplan forecast` compares
         # with), else the blend of `salesplan targets`.
-        planned, _ = period_target(settings, p, history)
+        planned, _ = plan_targets.target(p)
         target = planned
         if target is None:
             target = targets.target_minor if quarter is None else targets.split.quarters[quarter]
