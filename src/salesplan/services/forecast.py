@@ -90,6 +90,9 @@ class ForecastReport:
     target_source: str | None = None
     """`plan_period` (a bookings goal of the plan for this period), `plan_goal_split` (the
     plan's annual bookings goal split by seasonality) or None (no target)."""
+    model: ForecastModel | None = field(default=None, repr=False, compare=False)
+    """The fitted model, so a caller that needs more periods (the written plan's months,
+    the gaps' quarters) forecasts them with the same fit instead of fitting again."""
 
 
 def load_workspace(settings: Settings) -> Workspace:
@@ -263,10 +266,12 @@ def compute_forecast(
     by: Sequence[str] = (),
     sims: int = 10_000,
     seed: int = 0,
+    workspace: Workspace | None = None,
 ) -> ForecastReport:
-    """Expected bookings of the period with P10/P50/P90 by `method` (auto: best backtest)."""
+    """Expected bookings of the period with P10/P50/P90 by `method` (auto: best backtest);
+    `workspace`: already loaded by the caller (load_workspace), else read here."""
     check_method(method)
-    workspace = load_workspace(settings)
+    workspace = workspace or load_workspace(settings)
     history = workspace.history
     chosen_period = forecast_period_of(period, history.as_of)
     model = forecast_model(history, backtest_grain(chosen_period), method, seed=seed)
@@ -319,6 +324,7 @@ def compute_forecast(
         notices=notices,
         target_source=source,
         interval_calibration=model.interval,
+        model=model,
     )
 
 

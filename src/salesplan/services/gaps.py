@@ -43,7 +43,13 @@ from salesplan.planning.gaps_outcomes import group_outlooks
 from salesplan.planning.playbook import DraftInitiative, load_playbook, play_for, propose
 from salesplan.services import plan as plan_service
 from salesplan.services.baseline import load_frames, resolve_period
-from salesplan.services.forecast import Notice, forecast_model, load_workspace
+from salesplan.services.forecast import (
+    ForecastModel,
+    Notice,
+    Workspace,
+    forecast_model,
+    load_workspace,
+)
 from salesplan.services.forecast_target import PlanTargets
 from salesplan.services.plan_store import latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
@@ -126,8 +132,14 @@ def compute_gaps(
     by: Sequence[str] = ("segment",),
     propose_drafts: bool = False,
     seed: int = 0,
+    workspace: Workspace | None = None,
+    model: ForecastModel | None = None,
 ) -> GapsReport:
-    """Every gap of the plan year, ranked by revenue at stake (see planning.gaps)."""
+    """Every gap of the plan year, ranked by revenue at stake (see planning.gaps).
+
+    `workspace` and `model` let a caller that already loaded the workspace and fitted the
+    `auto` model at quarter grain with the same seed (the written plan's year forecast)
+    pass them in instead of doing both again."""
     if year is not None and not 2000 <= year <= 2100:
         raise ConfigError(
             "The option {option} must be between {low} and {high}, got {value}.",
@@ -143,7 +155,7 @@ def compute_gaps(
     notices: list[Notice] = []
     targets = _targets(settings, y, None, notices)
     window = parse_period("last-12m", as_of)
-    workspace = load_workspace(settings)
+    workspace = workspace or load_workspace(settings)
     history = workspace.history
     hygiene = pipeline_hygiene(history)
     outlooks: list[Outlook] = []
@@ -156,7 +168,7 @@ def compute_gaps(
         target_source = "blend"
     if targets is not None:
         outlooks, method = _outlooks(
-            settings, targets, plan_targets, history, data.opportunities, window, by, seed
+            settings, targets, plan_targets, history, model, data.opportunities, window, by, seed
         )
         coverage = _coverage(targets, data.opportunities, as_of)
     inputs = GapInputs(
@@ -246,6 +258,7 @@ def _outlooks(
     targets: TargetsReport,
     plan_targets: PlanTargets,
     history: Any,
+    fitted: ForecastModel | None,
     opportunities: pl.DataFrame,
     window: Period,
     by: Sequence[str],
@@ -256,7 +269,7 @@ def _outlooks(
     cutoff = as_of + dt.timedelta(days=1)
     if dt.date(y + 1, 1, 1) <= cutoff:
         return [], FORECAST_METHOD
-    model = forecast_model(history, "quarter", FORECAST_METHOD, seed=seed)
+    model = fitted or forecast_model(history, "quarter", FORECAST_METHOD, seed=seed)
     method = model.method
     periods: list[tuple[Period, int | None]] = [
         (Period(str(y), dt.date(y, 1, 1), dt.date(y + 1, 1, 1), "year"), None)

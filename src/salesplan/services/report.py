@@ -1,7 +1,8 @@
 """`salesplan report`: the written plan (HTML, PDF, Markdown, Excel) from every service.
 
 `gather_inputs` runs the baseline (last 12 months), next year's targets (blend, by region),
-the plan year's forecast and a month-by-month forecast, the gaps, reads the plan (plan.yaml,
+the plan year's forecast, a month-by-month forecast and the gaps (all three from one loaded
+workspace and one fitted model), reads the plan (plan.yaml,
 else the latest stored version), and returns a `ReportInputs`; anything that cannot be computed
 is left out and its sections say which command fills it. `render_report` writes one format
 in one language and returns the path.
@@ -28,13 +29,18 @@ from salesplan.domain.periods import add_months
 from salesplan.domain.plan import Plan
 from salesplan.domain.records import RecordKind
 from salesplan.errors import ConfigError, SalesplanError
-from salesplan.forecast.bookings import fit_models, forecast_period, prepare_pipeline
-from salesplan.forecast.history import current_pipeline
+from salesplan.forecast.history import History
 from salesplan.i18n import Translator, translator
 from salesplan.planning.targets import monthly_bookings
 from salesplan.services import plan_store
 from salesplan.services.baseline import compute_baseline
-from salesplan.services.forecast import ForecastReport, compute_forecast, load_workspace
+from salesplan.services.forecast import (
+    ForecastModel,
+    ForecastReport,
+    Workspace,
+    compute_forecast,
+    load_workspace,
+)
 from salesplan.services.gaps import GapsReport, compute_gaps
 from salesplan.services.review import get_review
 from salesplan.services.store import open_store
@@ -91,37 +97,36 @@ def _targets(settings: Settings, year: int) -> TargetsReport | None:
     return None
 
 
-def _forecast(settings: Settings, year: int, seed: int) -> ForecastReport | None:
+def _workspace(settings: Settings) -> Workspace | None:
     try:
-        return compute_forecast(settings, str(year), seed=seed)
+        return load_workspace(settings)
+    except SalesplanError:
+        return None
+
+
+def _forecast(
+    settings: Settings, year: int, seed: int, workspace: Workspace | None
+) -> ForecastReport | None:
+    if workspace is None:
+        return None
+    try:
+        return compute_forecast(settings, str(year), seed=seed, workspace=workspace)
     except SalesplanError:
         return None
 
 
 def _monthly(
-    settings: Settings, year: int, forecast: ForecastReport, seed: int
+    history: History, year: int, model: ForecastModel, seed: int
 ) -> tuple[list[MonthForecast], list[tuple[int, int, int]], dict[tuple[int, int], int]]:
-    """Monthly forecasts to the end of `year`, monthly actuals, open pipeline by close month."""
-    history = load_workspace(settings).history
+    """Monthly forecasts to the end of `year` (with the year forecast's own fitted model),
+    monthly actuals, open pipeline by close month."""
     cutoff = history.as_of + dt.timedelta(days=1)
-    fitted = fit_models(history, cutoff)
-    deals = prepare_pipeline(history, current_pipeline(history), cutoff)
+    deals = model.deals
     months: list[MonthForecast] = []
     start = add_months(dt.date(cutoff.year, cutoff.month, 1), 1)
     while start.year <= year:
         end = add_months(start, 1)
-        f = forecast_period(
-            history,
-            fitted,
-            deals,
-            start,
-            end,
-            forecast.method,
-            sims=MONTH_SIMS,
-            seed=seed,
-            model_error=forecast.model_error,
-        )
-        r = f.range
+        r = model.period(history, start, end, sims=MONTH_SIMS, seed=seed).range
         months.append(
             MonthForecast(start.year, start.month, r.expected_minor, r.p10_minor, r.p90_minor)
         )
@@ -155,9 +160,17 @@ def _plan(settings: Settings) -> Plan | None:
     return stored[1] if stored else None
 
 
-def _gaps(settings: Settings, year: int, seed: int) -> GapsReport | None:
+def _gaps(
+    settings: Settings,
+    year: int,
+    seed: int,
+    workspace: Workspace | None,
+    model: ForecastModel | None,
+) -> GapsReport | None:
+    """The year's gaps; the year forecast's workspace and model (auto, quarter grain, same
+    seed: what `gaps` would fit) are reused."""
     try:
-        return compute_gaps(settings, year=year, seed=seed)
+        return compute_gaps(settings, year=year, seed=seed, workspace=workspace, model=model)
     except SalesplanError:
         return None
 
@@ -172,12 +185,14 @@ def gather_inputs(settings: Settings, *, year: int | None = None, seed: int = 7)
     as_of = baseline.as_of
     plan_year = year or as_of.year + 1
     targets = _targets(settings, plan_year)
-    forecast = _forecast(settings, plan_year, seed)
+    workspace = _workspace(settings)
+    forecast = _forecast(settings, plan_year, seed, workspace)
     months: list[MonthForecast] = []
     actuals: list[tuple[int, int, int]] = []
     pipeline: dict[tuple[int, int], int] = {}
-    if forecast is not None:
-        months, actuals, pipeline = _monthly(settings, plan_year, forecast, seed)
+    model = None if forecast is None else forecast.model
+    if workspace is not None and model is not None:
+        months, actuals, pipeline = _monthly(workspace.history, plan_year, model, seed)
     return ReportInputs(
         as_of=as_of,
         currency=settings.currency,
@@ -190,7 +205,7 @@ def gather_inputs(settings: Settings, *, year: int | None = None, seed: int = 7)
         open_pipeline=pipeline,
         records=counts,
         plan=_plan(settings),
-        gaps=_gaps(settings, plan_year, seed),
+        gaps=_gaps(settings, plan_year, seed, workspace, model),
     )
 
 
