@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from salesplan.errors import StoreError
+from salesplan.storage import sqlite_staging
 
 
 def create_store_engine(url: str) -> Engine:
@@ -29,6 +30,7 @@ def create_store_engine(url: str) -> Engine:
         ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _detach_staging)
     return engine
 
 
@@ -39,6 +41,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _detach_staging(dbapi_connection: Any, record: Any) -> None:
+    """Bulk writes attach staging files that can only be detached once their transaction is
+    over: a connection coming back to the pool is the first moment that is true."""
+    if dbapi_connection is not None:
+        sqlite_staging.detach_staged(dbapi_connection, record.info)
 
 
 def display_url(engine: Engine) -> str:

@@ -1,8 +1,9 @@
 """Writing canonical frames into the store: dated import batches, upserts, snapshots.
 
 Writes happen inside the caller's transaction (a `Connection` from `engine.begin()`), so an
-import either lands whole or not at all. Bulk paths: `executemany` of ISO-text rows on SQLite,
-COPY on PostgreSQL; both are fed from Polars without building a dict per row.
+import either lands whole or not at all. Bulk paths on SQLite: large frames staged through
+ADBC and copied with `INSERT … SELECT` (sqlite_staging), smaller ones `executemany` of ISO-text
+rows; COPY on PostgreSQL. All are fed from Polars without building a dict per row.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select
 
 from salesplan.domain.records import RecordKind, conform
 from salesplan.domain.stages import StageList
-from salesplan.storage import tables
+from salesplan.storage import sqlite_staging, tables
 
 TABLES: dict[RecordKind, Table] = {
     RecordKind.OPPORTUNITY: tables.opportunity,
@@ -162,20 +163,22 @@ def write_records(
         raise ValueError(f"duplicate {kind} ids in one write: {duplicated.to_list()}")
     big = frame.height >= _REBUILD_ROWS
     if kind is RecordKind.STAGE_EVENT or kind is RecordKind.FX_RATE:
+        staged = _stage(conn, frame)
         if kind is RecordKind.STAGE_EVENT:  # by opportunity_id: needs its index, kept here
-            empty = _delete_stage_events(conn, frame)
+            empty = _delete_stage_events(conn, frame, staged)
         else:
             empty = _delete_keys(conn, table, frame, ("currency", "valid_from"))
         with _bulk_session(conn, table, rebuild_indexes=empty and big):
-            _bulk_insert(conn, table, frame)
+            _bulk_insert(conn, table, frame, staged)
         return frame.height
     # By id, through the primary key's own index, which is never dropped: when the write
     # replaces at least half the table (a weekly re-export of every deal), the secondary
     # indexes go first, so deleting and inserting a million rows maintains none of them.
     stored = count_rows(conn, kind) if big else 0
+    staged = _stage(conn, frame)
     with _bulk_session(conn, table, rebuild_indexes=big and frame.height * 2 >= stored):
-        _delete_ids(conn, table, frame["id"])
-        _bulk_insert(conn, table, frame)
+        _delete_ids(conn, table, frame["id"], staged)
+        _bulk_insert(conn, table, frame, staged)
         if kind is RecordKind.OPPORTUNITY:
             _write_snapshots(conn, frame, batch)
     return frame.height
@@ -209,13 +212,27 @@ def _write_snapshots(conn: Connection, frame: pl.DataFrame, batch: ImportBatch) 
     _bulk_insert(conn, tables.opportunity_snapshot, snapshot)
 
 
-def _delete_ids(conn: Connection, table: Table, ids: pl.Series) -> bool:
+def _stage(conn: Connection, frame: pl.DataFrame) -> str | None:
+    """The staged copy of `frame` (a table name in an attached file) when it is large and the
+    store is SQLite (see sqlite_staging); None means bind the rows from Python."""
+    if conn.dialect.name != "sqlite" or frame.height < sqlite_staging.STAGING_ROWS:
+        return None
+    raw: Any = conn.connection.driver_connection
+    if not sqlite_staging.available(raw):
+        return None
+    return sqlite_staging.stage(raw, conn.connection.info, sqlite_staging.storable(frame))
+
+
+def _delete_ids(conn: Connection, table: Table, ids: pl.Series, staged: str | None) -> bool:
     """Delete the stored rows `ids` replace; True when the table held no rows at all.
 
-    On SQLite one `executemany` of a primary-key delete (no SQL compiled per chunk of ids:
-    a million ids were ~2,000 compiled statements)."""
+    On SQLite one statement over the staged ids, or one `executemany` of a primary-key delete
+    (no SQL compiled per chunk of ids: a million ids were ~2,000 compiled statements)."""
     if not _has_rows(conn, table):
         return True
+    if staged is not None:
+        _raw(conn).execute(f'DELETE FROM "{table.name}" WHERE id IN (SELECT id FROM {staged})')
+        return False
     values = ids.drop_nulls().to_list()
     if conn.dialect.name == "sqlite":
         raw: Any = conn.connection.driver_connection
@@ -231,8 +248,15 @@ def _delete_ids(conn: Connection, table: Table, ids: pl.Series) -> bool:
     return False
 
 
-def _delete_stage_events(conn: Connection, frame: pl.DataFrame) -> bool:
+def _delete_stage_events(conn: Connection, frame: pl.DataFrame, staged: str | None) -> bool:
     """A re-import of an opportunity's history replaces that opportunity's events."""
+    if staged is not None:
+        if not _has_rows(conn, tables.stage_event):
+            return True
+        _raw(conn).execute(
+            f"DELETE FROM stage_event WHERE opportunity_id IN (SELECT opportunity_id FROM {staged})"
+        )
+        return False
     return _delete_keys_in(
         conn, tables.stage_event, "opportunity_id", frame["opportunity_id"].unique()
     )
@@ -253,6 +277,11 @@ def _delete_keys(conn: Connection, table: Table, frame: pl.DataFrame, key: Seque
     for row in frame.select(key).unique().iter_rows():
         conn.execute(delete(table).where(*(table.c[k] == v for k, v in zip(key, row, strict=True))))
     return False
+
+
+def _raw(conn: Connection) -> Any:
+    """The DB-API connection under `conn` (sqlite3's, for SQL SQLAlchemy cannot express)."""
+    return conn.connection.driver_connection
 
 
 def _has_rows(conn: Connection, table: Table) -> bool:
@@ -296,11 +325,16 @@ def _bulk_session(conn: Connection, table: Table, *, rebuild_indexes: bool) -> I
         raw.execute(f"PRAGMA threads={int(threads)}")
 
 
-def _bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+def _bulk_insert(
+    conn: Connection, table: Table, frame: pl.DataFrame, staged: str | None = None
+) -> None:
     columns = [c for c in frame.columns if c in table.c]
     frame = frame.select(columns)
     dialect = conn.dialect.name
-    if dialect == "sqlite":
+    if staged is not None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        _raw(conn).execute(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staged}')
+    elif dialect == "sqlite":
         _insert_sqlite(conn, table, frame)
     elif dialect == "postgresql":
         _copy_postgres(conn, table, frame)
@@ -324,10 +358,7 @@ def _insert_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     cursor = raw.cursor()
     try:
         for offset in range(0, frame.height, _SQLITE_CHUNK):
-            chunk = frame.slice(offset, _SQLITE_CHUNK).with_columns(  # ISO text, chunk by chunk
-                pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
-                pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S.%6f"),
-            )
+            chunk = sqlite_staging.storable(frame.slice(offset, _SQLITE_CHUNK))
             bound, fixed = _chunk_columns(chunk)
             names = ", ".join(f'"{c}"' for c in [*bound, *fixed])
             row = "(" + ", ".join(["?"] * len(bound) + list(fixed.values())) + ")"
