@@ -10,23 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 
 from salesplan.domain.records import RecordKind
 from salesplan.domain.stages import StageList
 from salesplan.errors import DataError
-from salesplan.i18n.money import currency_exponent
-from salesplan.ingest import amounts
 from salesplan.ingest import values as v
+from salesplan.ingest.cells import SOURCE, map_unique, problem_rows
 from salesplan.ingest.fields import FieldSpec, FieldType, field_specs, max_length, norm
 from salesplan.ingest.mapping import MappingFile
+from salesplan.ingest.money_columns import money_columns
 from salesplan.ingest.presets import Preset, match_headers
 from salesplan.ingest.readers import ROW, RawTable
 from salesplan.ingest.validate import N_, Problem
-
-SOURCE = "__source_"  # prefix of the per-field source-column name columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,18 +139,6 @@ def _source(raw: RawTable, plan: Plan, name: str) -> tuple[pl.Expr, pl.Expr] | N
     return pl.coalesce(exprs), pl.coalesce(labels).cast(pl.Enum(list(dict.fromkeys(names))))
 
 
-def _problem_rows(frame: pl.DataFrame, name: str, bad: Mapping[str, v.ParseError]) -> list[Problem]:
-    if not bad:
-        return []
-    rows = frame.filter(pl.col(name).is_in(list(bad))).select(ROW, name, SOURCE + name)
-    out = []
-    for row, text, column in rows.iter_rows():
-        error = bad[text]
-        params = {"column": column, **error.params}
-        out.append(Problem("bad_value", error.message_id, params, row, column, text))
-    return out
-
-
 def _too_long(text: pl.DataFrame, name: str, limit: int) -> list[Problem]:
     rows = text.filter(pl.col(name).str.len_chars() > limit).select(ROW, name, SOURCE + name)
     return [
@@ -167,22 +152,6 @@ def _too_long(text: pl.DataFrame, name: str, limit: int) -> list[Problem]:
         )
         for row, cell, column in rows.iter_rows()
     ]
-
-
-def _map_unique(
-    series: pl.Series, parse: Callable[[str], Any], dtype: pl.DataType
-) -> tuple[pl.Series, dict[str, v.ParseError]]:
-    good: dict[str, Any] = {}
-    bad: dict[str, v.ParseError] = {}
-    for text in series.drop_nulls().unique().to_list():
-        try:
-            good[text] = parse(text)
-        except v.ParseError as exc:
-            bad[text] = exc
-    parsed = series.replace_strict(
-        list(good), list(good.values()), default=None, return_dtype=dtype
-    )
-    return parsed, bad
 
 
 def convert(raw: RawTable, plan: Plan) -> Converted:
@@ -204,18 +173,20 @@ def convert(raw: RawTable, plan: Plan) -> Converted:
     null_ids = set(plan.preset.null_ids)
     money = [n for n in present if specs[n].type is FieldType.MONEY]
     if plan.kind is RecordKind.FX_RATE:
-        columns["currency"], bad = _map_unique(text["currency"], v.parse_currency, pl.String())
-        result.problems += _problem_rows(text, "currency", bad)
+        columns["currency"], bad = map_unique(text["currency"], v.parse_currency, pl.String())
+        result.problems += problem_rows(text, "currency", bad)
     elif money or "currency" in specs:
-        currency, minors = _money(text, money, decimal, plan, result)
-        columns.update({specs[n].column or n: minors[n] for n in money})
-        columns["currency"] = currency
+        found = money_columns(text, money, decimal, plan.default_currency)
+        result.problems += found.problems
+        result.currency_assumed = found.currency_assumed
+        columns.update({specs[n].column or n: found.minors[n] for n in money})
+        columns["currency"] = found.currency
     for name in present:
         spec = specs[name]
         if spec.type in (FieldType.CURRENCY, FieldType.MONEY):
             continue
         parsed, bad = _parse_field(spec, text[name], plan, decimal, null_ids, result)
-        result.problems += _problem_rows(text, name, bad)
+        result.problems += problem_rows(text, name, bad)
         limit = max_length(spec)
         if limit is not None:
             result.problems += _too_long(text, name, limit)
@@ -274,27 +245,27 @@ def _parse_field(
     if t in (FieldType.DATE, FieldType.INSTANT):
         order = _day_order(series, mapping, plan.day_order)
         if t is FieldType.DATE:
-            return _map_unique(series, lambda s: v.parse_date(s, order), pl.Date())
-        return _map_unique(series, lambda s: v.parse_instant(s, order), pl.Datetime("us"))
+            return map_unique(series, lambda s: v.parse_date(s, order), pl.Date())
+        return map_unique(series, lambda s: v.parse_instant(s, order), pl.Datetime("us"))
     if t is FieldType.INTEGER:
-        return _map_unique(series, lambda s: v.parse_integer(s, decimal), pl.Int64())
+        return map_unique(series, lambda s: v.parse_integer(s, decimal), pl.Int64())
     if t is FieldType.FRACTION:
         header = " ".join(plan.matched.get(spec.name, []))
         percent = "%" in header or v.percent_scale(series.drop_nulls().unique().to_list())
-        return _map_unique(series, lambda s: v.parse_fraction(s, percent, decimal), pl.Float64())
+        return map_unique(series, lambda s: v.parse_fraction(s, percent, decimal), pl.Float64())
     if t is FieldType.BOOL:
-        return _map_unique(series, v.parse_bool, pl.Boolean())
+        return map_unique(series, v.parse_bool, pl.Boolean())
     if t is FieldType.RATE:
-        return _map_unique(series, lambda s: _rate(s, decimal), pl.String())
+        return map_unique(series, lambda s: _rate(s, decimal), pl.String())
     if t is FieldType.CHOICE:
         table = dict(spec.choices)
         for label, target in (mapping.values.get(spec.name, {}) if mapping else {}).items():
             if target:
                 table[norm(label)] = target
-        return _map_unique(series, lambda s: _choice(s, table, spec.name), pl.String())
+        return map_unique(series, lambda s: _choice(s, table, spec.name), pl.String())
     if t is FieldType.STAGE:
         assert plan.stages is not None
-        parsed, bad = _map_unique(series, lambda s: _stage(s, plan.stages), pl.String())
+        parsed, bad = map_unique(series, lambda s: _stage(s, plan.stages), pl.String())
         counts = series.filter(series.is_in(list(bad))).value_counts()
         for label, count in counts.iter_rows():
             result.unknown_stages[label] = int(count)
@@ -360,126 +331,3 @@ def _stage(text: str, stages: StageResolver | None) -> str:
             choices=", ".join(s.label for s in stages.stages.stages),
         )
     return key
-
-
-def _money(
-    text: pl.DataFrame, names: list[str], decimal: str | None, plan: Plan, result: Converted
-) -> tuple[pl.Series, dict[str, pl.Series]]:
-    """(each row's currency, exact minor units per money field).
-
-    A row's currency is its currency column, else a symbol or code in its amount cells
-    (`¥1,234`, `USD 100`), else the mapping's or the plan's default currency.
-    """
-    default = plan.default_currency
-    stated = pl.Series("currency", [None] * text.height, pl.String)
-    if "currency" in text.columns:
-        stated, wrong = _map_unique(text["currency"], v.parse_currency, pl.String())
-        result.problems += _problem_rows(text, "currency", wrong)
-    parsed: dict[str, dict[str, v.Amount]] = {}
-    marks: dict[str, str | None] = {}
-    plain: dict[str, pl.Series] = {}  # cells `amounts` reads (plain numbers: no currency)
-    symbols: list[pl.Series] = []
-    for name in names:
-        series = text[name]
-        plain[name] = amounts.plain_cells(series, decimal)
-        distinct = series.filter(~plain[name]).drop_nulls().unique().to_list()
-        dot = amounts.shows_decimal_dot(series, plain[name])
-        inferred = decimal or v.infer_decimal_mark(distinct, dot=dot)
-        mark = marks[name] = None if inferred == "conflict" else inferred
-        if mark == "," and decimal is None:  # `1.250` is then 1250: not for `amounts`
-            plain[name] = amounts.plain_cells(series, mark)
-            distinct = series.filter(~plain[name]).drop_nulls().unique().to_list()
-        good: dict[str, v.Amount] = {}
-        bad: dict[str, v.ParseError] = {}
-        for cell in distinct:
-            try:
-                good[cell] = v.parse_amount(cell, mark, default)
-            except v.ParseError as exc:
-                bad[cell] = exc
-        result.problems += _problem_rows(text, name, bad)
-        parsed[name] = good
-        symbol = series.replace_strict(
-            list(good), [a.currency for a in good.values()], default=None, return_dtype=pl.String
-        )
-        symbols.append(symbol)
-    found = pl.DataFrame([stated, *(s.alias(f"s{i}") for i, s in enumerate(symbols))])
-    named = found.select(pl.coalesce(pl.all()).alias("currency")).to_series()
-    # A money cell whose symbol differs from the row's currency (its currency column, else the
-    # first money cell naming one: `¥900` beside a cost of `$100`) is refused, never converted.
-    for name, symbol in zip(names, symbols, strict=True):
-        clash = named.is_not_null() & symbol.is_not_null() & (named != symbol)
-        rows = text.with_columns(named.alias("__named")).filter(clash)
-        for row, cell, column, code in rows.select(ROW, name, SOURCE + name, "__named").iter_rows():
-            result.problems.append(
-                Problem(
-                    "currency_mismatch",
-                    N_("{value} is in a different currency than the row's currency {currency}."),
-                    {"value": cell, "currency": code},
-                    row,
-                    column,
-                    cell,
-                )
-            )
-    currency = named.fill_null(default)
-    if names:
-        has_amount = text.select(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
-        result.currency_assumed = bool((named.is_null() & has_amount.to_series()).any())
-    minors: dict[str, pl.Series] = {}
-    codes = currency.unique().to_list()
-    exponents = [currency_exponent(code) for code in codes]
-    one_exponent = len(set(exponents)) == 1
-    exponent = currency.replace_strict(codes, exponents, return_dtype=pl.Int64)
-    for name in names:
-        good = parsed[name]
-        fast, read = amounts.plain_minor(text[name], exponent)
-        cells = text[name].set(read, None)  # the rest, for the general path below
-        # Plain cells with more decimals than their currency has: the parser names the error.
-        for cell in cells.filter(plain[name]).drop_nulls().unique().to_list():
-            good[cell] = v.parse_amount(cell, marks[name], default)
-        by_cell = _minor_by_cell(cells, good, codes[0]) if one_exponent and codes else None
-        if by_cell is not None:
-            minors[name] = fast.zip_with(read, by_cell)
-            continue
-        keys = cells + "\x1f" + currency
-        table: dict[str, int] = {}
-        failed: dict[str, v.ParseError] = {}
-        for key in keys.drop_nulls().unique().to_list():
-            cell, code = key.split("\x1f")
-            if cell not in good:
-                continue
-            try:
-                table[key] = v.to_minor(good[cell].value, code, cell)
-            except v.ParseError as exc:
-                failed[key] = exc
-        general = keys.replace_strict(
-            list(table), list(table.values()), default=None, return_dtype=pl.Int64
-        )
-        minors[name] = fast.zip_with(read, general)
-        if failed:
-            keyed = text.with_columns(keys.alias("__key"))
-            rows = keyed.filter(pl.col("__key").is_in(list(failed)))
-            for row, cell, column, key in rows.select(
-                ROW, name, SOURCE + name, "__key"
-            ).iter_rows():
-                error = failed[key]
-                params = {"column": column, **error.params}
-                result.problems.append(
-                    Problem("bad_value", error.message_id, params, row, column, cell)
-                )
-    return currency, minors
-
-
-def _minor_by_cell(cells: pl.Series, good: dict[str, v.Amount], code: str) -> pl.Series | None:
-    """Minor units per cell when every row's currency has the same number of decimals (the
-    usual file): one lookup by cell text instead of by (cell, currency) pairs, which would
-    build and hash a million joined strings. None when some cell needs the general path
-    (too many decimals for the currency: its message names each row's currency)."""
-    table: dict[str, int] = {}
-    for cell, amount in good.items():
-        try:
-            table[cell] = v.to_minor(amount.value, code, cell)
-        except v.ParseError:
-            return None
-    return cells.replace_strict(
-        list(table), list(table.values()), default=None, return_dtype=pl.Int64
-    )
