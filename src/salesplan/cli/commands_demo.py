@@ -10,9 +10,9 @@ import typer
 
 from salesplan.cli.app import STATE, app, settings
 from salesplan.cli.commands_baseline import baseline_payload, baseline_tables
-from salesplan.cli.commands_forecast import forecast_payload, forecast_tables
 from salesplan.cli.commands_gaps import gaps_payload, gaps_tables
 from salesplan.cli.commands_targets import targets_tables
+from salesplan.cli.forecast_output import forecast_payload, forecast_tables
 from salesplan.cli.labels import RECORD_LABELS
 from salesplan.cli.output import (
     Column,
