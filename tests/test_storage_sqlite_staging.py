@@ -98,8 +98,13 @@ def _raw_rows(path: Path, table: str) -> list[tuple[object, ...]]:
 
 
 def _write_both(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writes: list[tuple[range, int]]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writes: list[tuple[range, int]],
+    cores: int = 1,
 ) -> tuple[Path, Path]:
+    """The stores written bound and staged; `cores` staging files written at once."""
+    monkeypatch.setattr(sqlite_staging, "_cores", lambda: cores)
     paths = (tmp_path / "bound.db", tmp_path / "staged.db")
     for path, threshold in zip(paths, (10**9, 1), strict=True):
         monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", threshold)
@@ -110,13 +115,16 @@ def _write_both(
     return paths
 
 
+@pytest.mark.parametrize("cores", [1, 3])
 @pytest.mark.parametrize("table", ["opportunity", "opportunity_snapshot", "stage_event"])
 def test_a_staged_import_and_a_later_upsert_store_the_same_rows_as_binding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, cores: int
 ) -> None:
     # The second import overlaps the first (ids 30-59 again with new amounts, 60-89 new):
-    # the replaced rows and their events must be deleted through the staged ids too.
-    bound, staged = _write_both(tmp_path, monkeypatch, [(range(60), 101), (range(30, 90), 7)])
+    # the replaced rows and their events must be deleted through the staged ids too. With 3
+    # cores each write goes through 3 staging files (20 rows each) read as one.
+    writes = [(range(60), 101), (range(30, 90), 7)]
+    bound, staged = _write_both(tmp_path, monkeypatch, writes, cores)
     rows = _raw_rows(staged, table)
     assert rows == _raw_rows(bound, table)
     expected = {"opportunity": 90, "opportunity_snapshot": 120, "stage_event": 90}[table]
@@ -182,10 +190,18 @@ def test_a_failed_transaction_after_staging_writes_nothing(
     assert counts == [0, 0, 0]
 
 
-def test_no_staging_when_the_connection_cannot_attach_another_file(tmp_path: Path) -> None:
+def test_staging_files_are_limited_by_cores_rows_and_free_attach_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_staging, "_cores", lambda: 8)
     raw = sqlite3.connect(tmp_path / "main.db")
-    raw.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 1)
-    assert sqlite_staging.available(raw)
+    rows = sqlite_staging.STAGING_ROWS
+    assert sqlite_staging.parts_for(raw, 10 * rows) == 4  # at most four files
+    assert sqlite_staging.parts_for(raw, 3 * rows - 1) == 2  # each file >= STAGING_ROWS rows
+    assert sqlite_staging.parts_for(raw, rows - 1) == 0
+    raw.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 2)
     raw.execute("ATTACH DATABASE ? AS other", (str(tmp_path / "other.db"),))
-    assert not sqlite_staging.available(raw)
+    assert sqlite_staging.parts_for(raw, 10 * rows) == 1  # one attach slot left
+    raw.execute("ATTACH DATABASE ? AS third", (str(tmp_path / "third.db"),))
+    assert sqlite_staging.parts_for(raw, 10 * rows) == 0
     raw.close()

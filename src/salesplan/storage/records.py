@@ -213,14 +213,15 @@ def _write_snapshots(conn: Connection, frame: pl.DataFrame, batch: ImportBatch) 
 
 
 def _stage(conn: Connection, frame: pl.DataFrame) -> str | None:
-    """The staged copy of `frame` (a table name in an attached file) when it is large and the
-    store is SQLite (see sqlite_staging); None means bind the rows from Python."""
+    """The staged copy of `frame` (a table expression over attached files) when it is large
+    and the store is SQLite (see sqlite_staging); None means bind the rows from Python."""
     if conn.dialect.name != "sqlite" or frame.height < sqlite_staging.STAGING_ROWS:
         return None
-    raw: Any = conn.connection.driver_connection
-    if not sqlite_staging.available(raw):
+    raw = _raw(conn)
+    parts = sqlite_staging.parts_for(raw, frame.height)
+    if not parts:
         return None
-    return sqlite_staging.stage(raw, conn.connection.info, sqlite_staging.storable(frame))
+    return sqlite_staging.stage(raw, conn.connection.info, sqlite_staging.storable(frame), parts)
 
 
 def _delete_ids(conn: Connection, table: Table, ids: pl.Series, staged: str | None) -> bool:
