@@ -6,7 +6,7 @@ the database's write lock (its one import transaction has begun writing: a probe
 `BEGIN IMMEDIATE` from here fails, continuously, for a while), kills it with SIGKILL, and
 checks that every table's row count and a checksum of each table's rows are unchanged, and
 that importing the same file again then succeeds (in-process: the CLI's start-up alone takes
-several seconds). The write lock is held from the batch's first insert to the commit: about
+several seconds) and leaves no staging file of the killed import in the temporary folder. The write lock is held from the batch's first insert to the commit: about
 a second for these 150 000 rows, of which the test waits 0.15 s to be sure it is the import's
 write and not a short lock taken while the store is opened.
 """
@@ -20,6 +20,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -101,7 +102,9 @@ def _command(path: Path) -> list[str]:
     ]
 
 
-def test_sigkill_mid_write_leaves_the_store_unchanged(settings: Settings, tmp_path: Path) -> None:
+def test_sigkill_mid_write_leaves_the_store_unchanged(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before_file = tmp_path / "first.csv"
     _deals(500, 0).write_csv(before_file)
     first = import_file(settings, "opportunities", before_file, as_of=dt.date(2026, 11, 1))
@@ -114,6 +117,9 @@ def test_sigkill_mid_write_leaves_the_store_unchanged(settings: Settings, tmp_pa
     _deals(ROWS, 250).write_csv(big)  # 250 deals already stored, the rest new
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALESPLAN_")}
     env |= {"SALESPLAN_WORKSPACE": str(settings.workspace), "SALESPLAN_CURRENCY": "CNY"}
+    scratch = tmp_path / "tmp"  # the child's temporary folder, where staging files go
+    scratch.mkdir()
+    env["TMPDIR"] = str(scratch)
     child = subprocess.Popen(
         _command(big), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -140,7 +146,9 @@ def test_sigkill_mid_write_leaves_the_store_unchanged(settings: Settings, tmp_pa
     assert _state(database) == before
     assert _indexes(database) == indexes
 
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     again = import_file(settings, "opportunities", big, as_of=AS_OF)  # in-process: faster
+    assert list(scratch.iterdir()) == []  # staging files of the killed import removed too
     assert again.errors == [] and again.rows_written == ROWS
     after = _state(database)
     # 500 stored + 150 000 in the file − 250 in both = 150 250 opportunities; one more batch

@@ -8,7 +8,10 @@ neither write path's reader is trusted."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -205,3 +208,22 @@ def test_staging_files_are_limited_by_cores_rows_and_free_attach_slots(
     raw.execute("ATTACH DATABASE ? AS third", (str(tmp_path / "third.db"),))
     assert sqlite_staging.parts_for(raw, 10 * rows) == 0
     raw.close()
+
+
+def test_staging_removes_files_left_by_dead_processes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", 1)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = scratch / f"salesplan-staging-{dead.pid}-abc.db"
+    ours = scratch / f"salesplan-staging-{os.getpid()}-def.db"  # a live process's file
+    other = scratch / "unrelated.db"
+    for path in (orphan, ours, other):
+        path.write_bytes(b"")
+    engine = _store(tmp_path / "store.db")
+    _import(engine, _deals(range(4), 3), _events(range(4)))
+    assert sorted(p.name for p in scratch.iterdir()) == sorted([ours.name, other.name])

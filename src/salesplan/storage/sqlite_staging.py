@@ -12,7 +12,9 @@ libraries holding the same file break each other's POSIX locks. So the staging f
 ever open in one of them at a time: ADBC writes and closes it, then the store's connection
 attaches it. It is unlinked right after the attach (the open handle keeps it readable, and a
 kill -9 after that point leaves nothing behind) and detached when the connection goes back to
-the pool: SQLite refuses to DETACH inside the transaction that read it.
+the pool: SQLite refuses to DETACH inside the transaction that read it. A process killed
+while ADBC was still writing leaves its files in the temporary folder (`TMPDIR`); the next
+staging removes them (their names carry the dead process's id).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sqlite3
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -33,6 +36,7 @@ STAGING_ROWS = 20_000
 
 _MAX_PARTS = 4
 _SCHEMA_PREFIX = "salesplan_staging_"
+_FILE_PREFIX = "salesplan-staging-"
 _INFO_KEY = "salesplan_staged_schemas"
 _names = count(1)
 
@@ -72,9 +76,10 @@ def stage(raw: Any, info: dict[str, Any], frame: pl.DataFrame, parts: int = 1) -
     size = -(-frame.height // parts)
     pieces = [frame.slice(offset, size) for offset in range(0, frame.height, size)] or [frame]
     paths: list[str] = []
+    _remove_orphans(Path(tempfile.gettempdir()))
     try:
         for _ in pieces:
-            handle, path = tempfile.mkstemp(prefix="salesplan-staging-", suffix=".db")
+            handle, path = tempfile.mkstemp(prefix=f"{_FILE_PREFIX}{os.getpid()}-", suffix=".db")
             os.close(handle)
             paths.append(path)
         if len(pieces) == 1:
@@ -94,6 +99,25 @@ def stage(raw: Any, info: dict[str, Any], frame: pl.DataFrame, parts: int = 1) -
     if len(schemas) == 1:
         return f'"{schemas[0]}".rows'
     return "(" + " UNION ALL ".join(f'SELECT * FROM "{s}".rows' for s in schemas) + ")"
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Delete staging files left by processes that no longer exist (killed while ADBC was
+    writing, before the attach that unlinks them); the file name carries the writer's pid."""
+    for path in folder.glob(f"{_FILE_PREFIX}*.db"):
+        pid = path.name.removeprefix(_FILE_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True
 
 
 def _cores() -> int:
