@@ -6,9 +6,10 @@ the database's write lock (its one import transaction has begun writing: a probe
 `BEGIN IMMEDIATE` from here fails, continuously, for a while), kills it with SIGKILL, and
 checks that every table's row count and a checksum of each table's rows are unchanged, and
 that importing the same file again then succeeds (in-process: the CLI's start-up alone takes
-several seconds) and leaves no staging file of the killed import in the temporary folder. The write lock is held from the batch's first insert to the commit: about
-a second for these 150 000 rows, of which the test waits 0.15 s to be sure it is the import's
-write and not a short lock taken while the store is opened.
+several seconds) and leaves no staging file of the killed import in the temporary folder.
+The write lock is held from the batch's first insert to the commit: about a second for these
+150 000 rows, of which the test waits 0.15 s to be sure it is the import's write and not a
+short lock taken while the store is opened.
 """
 
 from __future__ import annotations
