@@ -100,6 +100,16 @@ def _raw_rows(path: Path, table: str) -> list[tuple[object, ...]]:
     return rows
 
 
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder of its own (where staging files go); every write staged."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", 1)
+    return folder
+
+
 def _write_both(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -156,12 +166,8 @@ def test_staged_values_keep_sqlalchemy_storage_forms(
 
 
 def test_staging_files_are_removed_and_detached_after_the_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, scratch: Path
 ) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", 1)
     engine = _store(tmp_path / "store.db")
     _import(engine, _deals(range(10), 3), _events(range(10)))
     assert list(scratch.iterdir()) == []
@@ -210,13 +216,7 @@ def test_staging_files_are_limited_by_cores_rows_and_free_attach_slots(
     raw.close()
 
 
-def test_staging_removes_files_left_by_dead_processes_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", 1)
+def test_staging_removes_files_left_by_dead_processes_only(tmp_path: Path, scratch: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     orphan = scratch / f"salesplan-staging-{dead.pid}-abc.db"
