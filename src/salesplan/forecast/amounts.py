@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import polars as pl
 
-from salesplan.forecast.history import History
+from salesplan.forecast.history import History, last_before
 
 
 def _median_minor(values: pl.Series) -> int | None:
@@ -25,34 +25,38 @@ def _median_minor(values: pl.Series) -> int | None:
     return int((Decimal(low + high) / 2).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def _last_amounts(history: History, cutoff: dt.date) -> pl.DataFrame:
-    """opportunity_id and the amount of each deal's last event before `cutoff`.
+def _known_amounts(history: History, cutoff: dt.date) -> pl.DataFrame:
+    """segment and amount_plan_minor of each known deal's last event before `cutoff`,
+    positive amounts only.
 
-    Only the two columns read and the time, never a copy of every event (at a million
-    deals that copy, once per backtest cutoff, was the backtest's peak memory)."""
+    Only the columns read, never a copy of every event (at a million deals that copy, once
+    per backtest cutoff, was the backtest's peak memory); the segment by the deal's row
+    (History.deal_rows), not a join on the id strings."""
+    if history.in_order:
+        last = last_before(history, cutoff)
+        rows = history.deal_rows.filter(last)
+        amount = history.events["amount_plan_minor"].filter(last)
+        known = rows.is_not_null() & (amount > 0)
+        segment = history.opportunities["segment"].gather(rows.filter(known))
+        return pl.DataFrame([segment, amount.filter(known)])
     before = pl.col("entered_at") < dt.datetime(cutoff.year, cutoff.month, cutoff.day)
     ev = history.events.select("opportunity_id", "entered_at", "amount_plan_minor")
-    if history.in_order:
-        # A deal's events before the cutoff come first: its last one is the row whose next
-        # row is another deal's or not before the cutoff (as history.outcomes_at).
-        deal = pl.col("opportunity_id")
-        last = before & (
-            (deal != deal.shift(-1)).fill_null(True) | (~before).shift(-1).fill_null(True)
-        )
-        return ev.filter(last).select("opportunity_id", "amount_plan_minor")
-    return ev.filter(before).group_by("opportunity_id").agg(pl.col("amount_plan_minor").last())
-
-
-def impute_amounts(deals: pl.DataFrame, history: History, cutoff: dt.date) -> pl.DataFrame:
-    """`deals` with missing/zero `amount_plan_minor` filled and `amount_imputed` set."""
-    known = (
-        _last_amounts(history, cutoff)
+    return (
+        ev.filter(before)
+        .group_by("opportunity_id")
+        .agg(pl.col("amount_plan_minor").last())
         .filter(pl.col("amount_plan_minor") > 0)
         .join(
             history.opportunities.select(pl.col("id").alias("opportunity_id"), "segment"),
             on="opportunity_id",
         )
+        .select("segment", "amount_plan_minor")
     )
+
+
+def impute_amounts(deals: pl.DataFrame, history: History, cutoff: dt.date) -> pl.DataFrame:
+    """`deals` with missing/zero `amount_plan_minor` filled and `amount_imputed` set."""
+    known = _known_amounts(history, cutoff)
     overall = _median_minor(known["amount_plan_minor"])
     medians = {
         segment: _median_minor(group["amount_plan_minor"])

@@ -17,6 +17,7 @@ Time in stage is banded by the stage's historical p50 / p90 of completed stays (
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +25,10 @@ import numpy as np
 import polars as pl
 
 from salesplan.analytics.rates import MAX_PRIOR_STRENGTH, MIN_PRIOR_STRENGTH
-from salesplan.forecast.history import History, outcomes_at, snapshot_rows, stays
+from salesplan.forecast.deal_keys import DEAL_ROW
+from salesplan.forecast.history import History, snapshot_rows
+from salesplan.forecast.loading import CHUNK_ROWS
+from salesplan.forecast.outcomes import LOST, WON, DealOutcomes, deal_outcomes
 from salesplan.forecast.snapshots import snapshot_days
 
 LEVELS: tuple[tuple[str, ...], ...] = (
@@ -36,7 +40,7 @@ LEVELS: tuple[tuple[str, ...], ...] = (
 )
 FACTORS = ("owner_id", "source")
 TRAINING_COLUMNS = (
-    "opportunity_id", "stage_code", "days_in_stage", "type", "segment",
+    DEAL_ROW, "stage_code", "days_in_stage", "type", "segment",
     "amount_plan_minor", *FACTORS,
 )  # fmt: skip
 """Columns of the snapshot rows the estimator reads."""
@@ -121,49 +125,76 @@ def _gamma_strength(wins: np.ndarray, expected: np.ndarray) -> float:
 def stay_bands(history: History, cutoff: dt.date) -> pl.DataFrame:
     """Per open stage: p50 and p90 days of stays completed before `cutoff`."""
     instant = dt.datetime(cutoff.year, cutoff.month, cutoff.day)
-    days = (pl.col("end") - pl.col("start")).dt.total_hours() / 24.0
-    # Only the three columns read, of the completed stays only (gathered from the events).
-    done = stays(history, ("stage_code", "start", "end"), ended_before=instant).select(
-        "stage_code", days.alias("days")
+    hours = (pl.col("end") - pl.col("start")).dt.total_hours().alias("hours")
+    done = pl.col("end").is_not_null() & (pl.col("end") < instant)
+    # The completed stays' whole hours, CHUNK_ROWS stays (history.stay_rows) at a time, with
+    # only the two fields read gathered from the events: the intermediate columns then last
+    # for a chunk, not for every stay.
+    index, ev = history.stay_rows, history.events
+    parts = []
+    for begin in range(0, max(index.height, 1), CHUNK_ROWS):
+        part = index.slice(begin, CHUNK_ROWS).filter(done)
+        at = part["row"]
+        fields = [ev["stage_code"].gather(at), ev["entered_at"].gather(at).alias("start")]
+        parts.append(pl.DataFrame([*fields, part["end"]]).select("stage_code", hours))
+    stays = pl.concat(parts)
+    stage, spent = stays["stage_code"], stays["hours"]
+    codes, p50, p90 = [], [], []
+    for code in stage.unique().sort(nulls_last=True).to_list():
+        values = spent.filter(stage.is_null() if code is None else stage == code).drop_nulls()
+        codes.append(code)
+        p50.append(_quantile_days(values, 0.5))
+        p90.append(_quantile_days(values, 0.9))
+    return pl.DataFrame(
+        {"stage_code": codes, "p50": p50, "p90": p90},
+        schema={"stage_code": stays.schema["stage_code"], "p50": pl.Float64, "p90": pl.Float64},
     )
-    return done.group_by("stage_code").agg(
-        pl.col("days").quantile(0.5).alias("p50"), pl.col("days").quantile(0.9).alias("p90")
-    )
+
+
+def _quantile_days(hours: pl.Series, q: float) -> float | None:
+    """Polars' `(hours / 24.0).quantile(q)` ("nearest": the value at index round((n − 1)·q),
+    halves away from zero, of the sorted values), found by np.partition of one stage's
+    hours: a group_by of every completed stay held tens of MB more at the fit's peak."""
+    n = hours.len()
+    if n == 0:
+        return None
+    position = (n - 1) * q
+    k = math.floor(position)
+    k += 1 if position - k >= 0.5 else 0
+    return float(np.partition(hours.to_numpy(), k)[k]) / 24.0
 
 
 def add_bands(
     rows: pl.DataFrame, bands: pl.DataFrame, amount_edges: Sequence[float]
 ) -> pl.DataFrame:
-    """Add `tis_band` (0-3, time in stage vs the stage's p50/p90) and `amount_band`."""
-    t = pl.col("days_in_stage")
-    # The stage's p50/p90 looked up per row, not joined: a join copied every column of the
-    # training rows (~1.3M at a million deals) once more.
-    stage = pl.col("stage_code")
-    joined = rows.with_columns(
-        stage.replace_strict(
-            bands["stage_code"], bands[q], default=None, return_dtype=pl.Float64
-        ).alias(q)
+    """Add `tis_band` (0-3, time in stage vs the stage's p50/p90) and `amount_band`.
+
+    tis_band: 0 when the stage has no p50 or days ≤ p50, 1 when ≤ p90, 2 when ≤ 2·p90, else
+    3 (also for unknown days); amount_band: the number of `amount_edges` below the amount,
+    −1 for no amount. Worked out with numpy over whole columns: a chain of Polars' when/then
+    held a column per step over the training rows (~1.3M at a million deals)."""
+    # The stage's p50/p90 looked up per row, not joined: a join copied every column.
+    p50, p90 = (
+        rows["stage_code"]
+        .replace_strict(bands["stage_code"], bands[q], default=None, return_dtype=pl.Float64)
+        .to_numpy()
         for q in ("p50", "p90")
     )
-    tis = (
-        pl.when(pl.col("p50").is_null())
-        .then(0)
-        .when(t <= pl.col("p50"))
-        .then(0)
-        .when(t <= pl.col("p90"))
-        .then(1)
-        .when(t <= 2 * pl.col("p90"))
-        .then(2)
-        .otherwise(3)
-    )
-    amount = pl.col("amount_plan_minor")
-    band = pl.lit(0)
+    days = rows["days_in_stage"].cast(pl.Float64).to_numpy()  # null: NaN, never ≤
+    tis = np.full(rows.height, 3, dtype=np.int32)
+    tis[days <= 2 * p90] = 2
+    tis[days <= p90] = 1
+    tis[(days <= p50) | np.isnan(p50)] = 0
+    del p50, p90, days
+    amount = rows["amount_plan_minor"]
+    values = amount.cast(pl.Float64).to_numpy()  # compared as floats, as Polars compares
+    band = np.zeros(rows.height, dtype=np.int32)
     for edge in amount_edges:
-        band = band + (amount > edge).cast(pl.Int32)
-    return joined.with_columns(
-        tis.cast(pl.Int32).alias("tis_band"),
-        pl.when(amount.is_null()).then(-1).otherwise(band).cast(pl.Int32).alias("amount_band"),
-    ).drop("p50", "p90")
+        band += values > edge
+    band[amount.is_null().to_numpy()] = -1
+    return rows.with_columns(
+        pl.Series("tis_band", tis, pl.Int32), pl.Series("amount_band", band, pl.Int32)
+    )
 
 
 def training_rows(
@@ -172,24 +203,42 @@ def training_rows(
     months: int = 36,
     *,
     rows: pl.DataFrame | None = None,
-    state: pl.DataFrame | None = None,
+    state: DealOutcomes | None = None,
 ) -> pl.DataFrame:
     """Snapshot rows before `cutoff` with `won` (1/0); censored (still open) rows dropped.
 
-    `rows` (snapshot_rows of the `months` snapshot days) and `state` (outcomes_at `cutoff`)
-    may be passed in when the caller already built them (fit_models shares them)."""
-    if rows is None:
-        rows = snapshot_rows(history, snapshot_days(cutoff, history.start, months))
+    `rows` (snapshot_rows of the `months` snapshot days, with `opp_row`) and `state`
+    (deal_outcomes at `cutoff`) may be passed in when the caller already built them
+    (fit_models shares the state); without `rows`, only the decided deals' rows are built."""
     if state is None:
-        state = outcomes_at(history, cutoff)
-    # Membership tests rather than a join: a join would copy every column of millions of
-    # rows once more (the fit's peak memory); the filter copies only the decided rows.
-    decided = state.filter(pl.col("outcome").is_in(["won", "lost"]))
-    won = decided.filter(pl.col("outcome") == "won")["opportunity_id"]
-    deal = pl.col("opportunity_id")
-    return rows.filter(deal.is_in(decided["opportunity_id"].implode())).with_columns(
-        deal.is_in(won.implode()).cast(pl.Int64).alias("won")
-    )
+        state = deal_outcomes(history, cutoff)
+    decided = (state.outcome == WON) | (state.outcome == LOST)
+    if rows is None:  # the decided deals' rows only: no full set of rows to filter
+        days = snapshot_days(cutoff, history.start, months)
+        rows = snapshot_rows(history, days, columns=TRAINING_COLUMNS, deals=decided)
+    else:
+        # Each row's label by its deal's row number, not a join: a join would copy every
+        # column of millions of rows once more; the filter copies only the decided rows.
+        rows = rows.filter(pl.Series(decided[state.index(rows[DEAL_ROW])]))
+    won = state.of(rows[DEAL_ROW]) == WON
+    return rows.with_columns(pl.Series("won", won.astype(np.int64), pl.Int64))
+
+
+def dense_codes(column: pl.Series) -> tuple[np.ndarray, int]:
+    """Each value's rank among the column's distinct values (0…k−1, null: k; int32) and
+    k + 1."""
+    physical = column.to_physical()
+    values = physical.drop_nulls().unique().sort().to_numpy()
+    codes = np.searchsorted(values, physical.fill_null(0).to_numpy()).astype(np.int32)
+    codes[physical.is_null().to_numpy()] = len(values)
+    return codes, len(values) + 1
+
+
+def a_row_of_each(codes: np.ndarray, size: int) -> np.ndarray:
+    """For each code 0…size−1, a row holding it (0 for codes no row holds)."""
+    rows = np.zeros(size, dtype=np.int64)
+    rows[codes] = np.arange(len(codes))
+    return rows
 
 
 @dataclass
@@ -210,13 +259,14 @@ class CalibratedEstimator:
         history: History,
         cutoff: dt.date,
         rows: pl.DataFrame | None = None,
-        state: pl.DataFrame | None = None,
+        state: DealOutcomes | None = None,
     ) -> CalibratedEstimator:
         """Fit on history before `cutoff` (`rows`, `state`: see training_rows)."""
         if rows is not None:  # only what the cells and factors read: the rows are millions
             rows = rows.select(*TRAINING_COLUMNS)
-        rows = training_rows(history, cutoff, rows=rows, state=state).drop("opportunity_id")
+        # The bands first, while the training rows do not yet take memory.
         self.bands = stay_bands(history, cutoff)
+        rows = training_rows(history, cutoff, rows=rows, state=state).drop(DEAL_ROW)
         amounts = rows["amount_plan_minor"].drop_nulls()
         self.amount_edges = (
             [float(q) for q in np.quantile(amounts.to_numpy(), [0.25, 0.5, 0.75])]
@@ -228,27 +278,41 @@ class CalibratedEstimator:
         rows = add_bands(rows, self.bands, self.amount_edges).select(*LEVELS[-1], *FACTORS, "won")
         self.pooled = float(rows["won"].mean()) if rows.height else 0.0  # type: ignore[arg-type]
         self.tables, self.strengths = [], []
-        parent = rows.with_columns(pl.lit(self.pooled).alias("_p"))
+        # Each level's cells counted with np.bincount over integer cell numbers (each key
+        # as a dense code, LEVELS' keys in mixed radix), each row's parent rate read by
+        # its cell number: no group_by or join of ~1.3M rows per level (each held tens of
+        # MB of keys and hash tables at the fit's peak memory).
+        dense = {key: dense_codes(rows[key]) for key in LEVELS[-1]}
+        won = rows["won"].to_numpy()
+        parent = np.full(rows.height, self.pooled)
         for keys in LEVELS:
-            cells = parent.group_by(list(keys)).agg(
-                pl.col("won").sum().alias("w"), pl.len().alias("n"), pl.col("_p").first()
+            cell, size = np.zeros(rows.height, dtype=np.int64), 1
+            for key in keys:
+                codes, cardinality = dense[key]
+                cell *= cardinality
+                cell += codes
+                size *= cardinality
+            n = np.bincount(cell, minlength=size)
+            w = np.bincount(cell, weights=won, minlength=size)
+            p = np.zeros(size)
+            p[cell] = parent  # every row of a cell has its parent cell's rate
+            seen = np.flatnonzero(n)
+            m = _strength(w[seen], n[seen], p[seen])
+            rate = (w + m * p) / (n + m)
+            self.tables.append(
+                rows.select(pl.col(keys).gather(a_row_of_each(cell, size)[seen])).with_columns(
+                    pl.Series("rate", rate[seen], pl.Float64)
+                )
             )
-            m = _strength(cells["w"].to_numpy(), cells["n"].to_numpy(), cells["_p"].to_numpy())
-            cells = cells.with_columns(
-                ((pl.col("w") + m * pl.col("_p")) / (pl.col("n") + m)).alias("rate")
-            ).select(*keys, "rate")
-            self.tables.append(cells)
             self.strengths.append(m)
-            # Each row's rate joined on the level's keys alone and added as one column: a
-            # join of the rows themselves copied every column of ~1.3M rows per level.
-            rate = (
-                rows.select(keys)
-                .join(cells, on=list(keys), how="left", nulls_equal=True, maintain_order="left")
-                .get_column("rate")
-            )
-            parent = rows.with_columns(rate.alias("_p"))
+            parent = rate[cell]
+            del cell, n, w, p
+        # Only what the factors read: the cells' keys let go (~25 MB at a million deals).
+        base = rows.select(*FACTORS, "won").with_columns(pl.Series("_base", parent, pl.Float64))
+        del rows, dense, won, parent
+        # The owner and source factors by Polars' joins and group_by, as before: numpy's
+        # sums of the expected wins differ in the last bits, enough to move the ECE's.
         self.factors = {}
-        base = parent.rename({"_p": "_base"})
         for column in FACTORS:
             odds = self._apply_factors(base)
             per = odds.group_by(column).agg(

@@ -21,6 +21,7 @@ import polars as pl
 
 from salesplan.analytics.currency import to_plan_currency
 from salesplan.domain.stages import StageList
+from salesplan.forecast.deal_keys import DEAL_ROW, deal_rows
 from salesplan.forecast.loading import (
     ATTRIBUTES,
     EVENT_COLUMNS,
@@ -30,6 +31,7 @@ from salesplan.forecast.loading import (
     event_amounts,
     events_in_order,
 )
+from salesplan.forecast.snapshots import days_in_stage, open_days
 
 __all__ = ["ATTRIBUTES", "EVENT_COLUMNS", "OPPORTUNITY_COLUMNS", "History", "build_history"]
 
@@ -56,17 +58,15 @@ class History:
         `opportunities` (snapshot rows take the deal's fields by position, not by a join on
         the id, every time they are built). 16 bytes a stay instead of a copy of the events'
         columns (at a million deals, ~50 MB held instead of ~160 MB)."""
-        index = self.opportunities.select(pl.col("id").alias("opportunity_id")).with_row_index(
-            "opp_row"
-        )
         positions = _stay_rows(self.events)
-        # Joined on the ids alone, then the ids dropped: a join copies every column it carries.
-        opp_row = (
-            positions.select("opportunity_id")
-            .join(index, on="opportunity_id", how="left", maintain_order="left")
-            .get_column("opp_row")
-        )
-        return positions.select("row", "end").with_columns(opp_row)
+        return positions.with_columns(self.deal_rows.gather(positions["row"]))
+
+    @cached_property
+    def deal_rows(self) -> pl.Series:
+        """Each event's deal as its row in `opportunities` (UInt32, `opp_row`; null: a deal
+        not there), found once (deal_keys.deal_rows): 4 bytes an event, ~17 MB at a million
+        deals, instead of a join on the id strings wherever an event needs its deal."""
+        return deal_rows(self.opportunities["id"], self.events["opportunity_id"])
 
     @cached_property
     def in_order(self) -> bool:
@@ -120,18 +120,17 @@ def build_history(
         for row in prices.iter_rows(named=True)
         if row["amount_plan_minor"] is not None
     }
-    events = complete_events(opportunities, ev, stages)
+    columns = complete_events(opportunities, ev, stages).get_columns()
     del ev
     # One chunk a column, as every later step expects (each would otherwise gather and
     # filter across the Parquet's row groups); rechunked last, when the loading's
-    # transients are gone.
-    return History(
-        opportunities.rechunk(),
-        events.rechunk(),
-        stages,
-        list_prices,
-        as_of,
-    )
+    # transients are gone, and the events one column at a time, each chunked copy let go
+    # as soon as it is copied (the whole frame at once held both copies: ~150 MB more at
+    # a million deals, the load's peak).
+    one_chunk: list[pl.Series] = []
+    while columns:
+        one_chunk.append(columns.pop(0).rechunk())
+    return History(opportunities.rechunk(), pl.DataFrame(one_chunk), stages, list_prices, as_of)
 
 
 def stays(
@@ -169,8 +168,8 @@ def _stay_frame(
 
 
 def _stay_rows(ev: pl.DataFrame) -> pl.DataFrame:
-    """row, end and opportunity_id of each open-stage event: the events are sorted by deal
-    and time, so a stay ends at the next row's entry when that row is the same deal."""
+    """row and end of each open-stage event: the events are sorted by deal and time, so a
+    stay ends at the next row's entry when that row is the same deal."""
     ids = ev["opportunity_id"]
     if ids.is_sorted():
         # Series arithmetic on the sorted events: the next row is the same deal where the
@@ -179,15 +178,12 @@ def _stay_rows(ev: pl.DataFrame) -> pl.DataFrame:
         pairs = ids.slice(1) == ids.slice(0, n - 1) if n else pl.Series([], dtype=pl.Boolean)
         same_deal = pl.concat([pairs, pl.Series([False])]).head(n)
         is_open = ev["status"] == "open"
-        following = ev["entered_at"].shift(-1).filter(is_open)
-        end = pl.select(pl.when(same_deal.filter(is_open)).then(following)).to_series()
-        return pl.DataFrame(
-            [
-                is_open.arg_true().cast(pl.UInt32).alias("row"),
-                end.alias("end"),
-                ids.filter(is_open).alias("opportunity_id"),
-            ]
-        )
+        row = is_open.arg_true().cast(pl.UInt32).alias("row")
+        # The end is the next row's entry, gathered for the open stays only (a null index:
+        # null): no shifted copy of every event's time.
+        following = pl.select(pl.when(same_deal.filter(is_open)).then(row + 1)).to_series()
+        end = ev["entered_at"].gather(following)
+        return pl.DataFrame([row, end.alias("end")])
     # A hand-built History: group each deal's rows first.
     frame = ev.select("opportunity_id", "entered_at", "status").with_row_index("row")
     frame = frame.sort("opportunity_id", maintain_order=True)
@@ -195,7 +191,7 @@ def _stay_rows(ev: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.with_columns(pl.when(same).then(pl.col("entered_at").shift(-1)).alias("end"))
         .filter(pl.col("status") == "open")
-        .select("row", "end", "opportunity_id")
+        .select("row", "end")
     )
 
 
@@ -209,13 +205,17 @@ def snapshot_rows(
     attributes: Sequence[str] = (*ATTRIBUTES, "forecast_category"),
     *,
     columns: Sequence[str] | None = None,
+    deals: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Every (deal, snapshot day) where the deal was open at the start of that day.
 
     `attributes`: the deal fields to attach (the models' training rows need only a few; at
     a million deals each is tens of MB). `columns`: when given, only these columns are
     returned, and the stays are narrowed to what they need before the rows are exploded
-    (each column not kept is 4-8 bytes × the rows, ~1.5M at a million deals).
+    (each column not kept is 4-8 bytes × the rows, ~1.5M at a million deals). `deals`:
+    when given, only the rows of deals whose row in `opportunities` is True there (one
+    more entry, for events of deals not in `opportunities`): as filtering the full rows,
+    without building them first.
 
     Columns: the stay's fields, `snapshot` (date), `days_in_stage`, `age_days`, and the deal's
     ATTRIBUTES and `created_on`. Built by arithmetic on sorted snapshot instants, never a
@@ -234,23 +234,23 @@ def snapshot_rows(
     ordered = sorted(set(days))
     instants = np.array([np.datetime64(_instant(d), "us") for d in ordered])
     positions = history.stay_rows
-    start = history.events["entered_at"].gather(positions["row"]).to_numpy()
-    end = positions["end"].fill_null(dt.datetime(9999, 1, 1)).to_numpy()
-    lo = np.searchsorted(instants, start, side="right")
-    hi = np.searchsorted(instants, end, side="right")
-    np.maximum(hi, lo, out=hi)
+    lo, hi = open_days(history.events["entered_at"], positions, instants)
+    if deals is not None:  # stays of the other deals open on no day
+        chosen = deals[positions[DEAL_ROW].fill_null(len(deals) - 1).to_numpy()]
+        np.copyto(hi, lo, where=~chosen)
+        del chosen
     # Stay i is open on snapshot days lo[i] … hi[i] − 1: one row per (stay, day), as
     # positions computed with numpy; the fields are gathered once, for those rows only
     # (no list column exploded, no join on the day: each copied every column).
-    keep = hi > lo
-    counts = (hi - lo)[keep]
-    first = np.cumsum(counts) - counts  # each kept stay's first row
-    stay = np.repeat(np.arange(len(counts), dtype=np.uint32), counts)
-    day = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first - lo[keep], counts)
-    del start, end, lo, hi, first
+    keep = np.flatnonzero(hi > lo).astype(np.uint32)
+    counts = hi[keep] - lo[keep]
+    first = np.cumsum(counts, dtype=np.int64) - counts  # each kept stay's first row
+    stay = np.repeat(keep, counts)  # the stay of each row (its row in stay_rows)
+    day = np.arange(len(stay), dtype=np.int64) - np.repeat(first - lo[keep], counts)
+    del lo, hi, keep, counts, first
     index = [c for c in positions.columns if needed is None or c in needed or c == "row"]
-    kept = positions.select(index).filter(pl.Series(keep)).select(pl.all().gather(stay))
-    del keep, stay
+    kept = positions.select(pl.col(index).gather(stay))
+    del stay
     rows = _stay_frame(history, kept, needed).with_columns(
         pl.Series("snapshot", ordered, pl.Date).gather(day)
     )
@@ -283,14 +283,16 @@ def _attach(
     dated = columns is None or bool({"created_on", "age_days"} & wanted)
     fields = [*(["created_on"] if dated else []), *attributes]
     attrs = history.opportunities.select(pl.col(c).gather(at) for c in fields)
-    snap_ts = pl.col("snapshot").cast(pl.Datetime("us"))
     derived = {
         "event_close_date": pl.col("close_date"),
-        "days_in_stage": (snap_ts - pl.col("start")).dt.total_hours() / 24.0,
+        "days_in_stage": days_in_stage(rows) if "days_in_stage" in wanted else None,
         "age_days": (pl.col("snapshot") - pl.col("created_on")).dt.total_days(),
     }
-    result = pl.concat([rows.drop("opp_row"), attrs], how="horizontal").with_columns(
-        expr.alias(name) for name, expr in derived.items() if name in wanted
+    # `opp_row` is kept only when asked for (the models' training rows find each deal's
+    # outcome by it, deal_keys.DealOutcomes).
+    kept = rows if columns is not None and DEAL_ROW in columns else rows.drop(DEAL_ROW)
+    result = pl.concat([kept, attrs], how="horizontal").with_columns(
+        expr.alias(name) for name, expr in derived.items() if name in wanted and expr is not None
     )
     return result if columns is None else result.select(columns)
 
@@ -327,15 +329,8 @@ def outcomes_at(history: History, cutoff: dt.date) -> pl.DataFrame:
     `outcome` is open, won or lost (the last event before the cutoff)."""
     # The three columns read, before filtering: filtering first copied every column.
     ev = history.events.select("opportunity_id", "status", "entered_at")
-    before = pl.col("entered_at") < _instant(cutoff)
     if history.in_order:
-        # Each deal's last event before the cutoff is the row before it whose next row is
-        # another deal's or not before it: one filter, no group_by over millions of rows.
-        deal = pl.col("opportunity_id")
-        last = before & (
-            (deal != deal.shift(-1)).fill_null(True) | (~before).shift(-1).fill_null(True)
-        )
-        return ev.filter(last).select(
+        return ev.filter(last_before(history, cutoff)).select(
             "opportunity_id",
             pl.col("status").alias("outcome"),
             pl.when(pl.col("status") == "open")
@@ -343,6 +338,7 @@ def outcomes_at(history: History, cutoff: dt.date) -> pl.DataFrame:
             .otherwise(pl.col("entered_at").dt.date())
             .alias("closed_on"),
         )
+    before = pl.col("entered_at") < _instant(cutoff)
     ev = ev.filter(before)
     return (
         ev.group_by("opportunity_id")
@@ -357,6 +353,25 @@ def outcomes_at(history: History, cutoff: dt.date) -> pl.DataFrame:
             .alias("closed_on")
         )
     )
+
+
+def last_before(history: History, cutoff: dt.date) -> pl.Series:
+    """For events in order (History.in_order): True at each deal's last event before the
+    start of `cutoff`, the row before it whose next row is another deal's or not before it
+    (one mask, no group_by over millions of rows). The ids one row apart are compared as
+    slices: a shifted copy of the ids was ~16 bytes an event."""
+    ev = history.events
+    n = ev.height
+    if n == 0:
+        return pl.Series("last", [], pl.Boolean)
+    before = ev["entered_at"] < _instant(cutoff)
+    ids = ev["opportunity_id"]
+    other_next = pl.concat([(ids.slice(1) != ids.slice(0, n - 1)).fill_null(True), _TRUE])
+    next_not_before = pl.concat([~before.slice(1), _TRUE])
+    return (before & (other_next | next_not_before)).alias("last")
+
+
+_TRUE = pl.Series([True])
 
 
 def won_between(history: History, start: dt.date, end: dt.date) -> pl.DataFrame:

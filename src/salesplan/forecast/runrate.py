@@ -60,13 +60,17 @@ class RunRate:
 def _wins(history: History, cutoff: dt.date) -> pl.DataFrame:
     """Wins entered before the cutoff: month index, day, creation day, amount."""
     instant = dt.datetime(cutoff.year, cutoff.month, cutoff.day)
-    opp = history.opportunities.select(pl.col("id").alias("opportunity_id"), "created_on")
-    return (
-        history.events.filter((pl.col("status") == "won") & (pl.col("entered_at") < instant))
-        .select("opportunity_id", pl.col("entered_at").dt.date().alias("won_on"),
-                pl.col("amount_plan_minor").fill_null(0))
-        .join(opp, on="opportunity_id", how="left")
-    )  # fmt: skip
+    ev = history.events
+    won = ((ev["status"] == "won") & (ev["entered_at"] < instant)).fill_null(False)
+    # The deal's creation day by its row (History.deal_rows), not a join on the id strings.
+    created = history.opportunities["created_on"].gather(history.deal_rows.filter(won))
+    return pl.DataFrame(
+        [
+            ev["entered_at"].filter(won).dt.date().alias("won_on"),
+            ev["amount_plan_minor"].filter(won).fill_null(0),
+            created.alias("created_on"),
+        ]
+    )
 
 
 def _days(column: pl.Series) -> np.ndarray:

@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from salesplan.forecast.history import History, outcomes_at, snapshot_rows
+from salesplan.forecast.calibrated import a_row_of_each, dense_codes
+from salesplan.forecast.deal_keys import DEAL_ROW
+from salesplan.forecast.history import History, snapshot_rows
+from salesplan.forecast.outcomes import DealOutcomes, deal_outcomes
 from salesplan.forecast.snapshots import month_index, snapshot_days
 
 HORIZON_MONTHS = 18
@@ -39,7 +42,7 @@ LEVELS: tuple[tuple[str, ...], ...] = (
     ("stage_code", "q0", "segment", "close_bucket"),
 )
 CELL = LEVELS[-1]
-FEATURES = ("opportunity_id", "snapshot", "event_close_date", "stage_code", "segment")
+FEATURES = (DEAL_ROW, "snapshot", "event_close_date", "stage_code", "segment")
 """Columns of the snapshot rows the model reads."""
 
 
@@ -76,22 +79,20 @@ class TimingModel:
         history: History,
         cutoff: dt.date,
         rows: pl.DataFrame | None = None,
-        state: pl.DataFrame | None = None,
+        state: DealOutcomes | None = None,
     ) -> TimingModel:
-        """Fit on the monthly snapshots before `cutoff`. `rows` (snapshot_rows of those days)
-        and `state` (outcomes_at the cutoff) may be passed in when already built."""
+        """Fit on the monthly snapshots before `cutoff`. `rows` (snapshot_rows of those days,
+        with `opp_row`) and `state` (deal_outcomes at the cutoff) may be passed in when
+        already built."""
         if rows is None:
-            rows = snapshot_rows(history, snapshot_days(cutoff, history.start, 36))
+            days = snapshot_days(cutoff, history.start, 36)
+            rows = snapshot_rows(history, days, columns=FEATURES)
         if state is None:
-            state = outcomes_at(history, cutoff)
-        won = state.filter(pl.col("outcome") == "won")
-        # The win day looked up per row, not joined: a join would copy the rows once more.
-        closed_on = pl.col("opportunity_id").replace_strict(
-            won["opportunity_id"], won["closed_on"], default=None, return_dtype=pl.Date
-        )
-        rows = add_timing_features(rows.select(FEATURES)).select(
-            "snapshot", *CELL, closed_on.alias("closed_on")
-        )
+            state = deal_outcomes(history, cutoff)
+        # The win day looked up by the deal's row number, not joined on the id: a join
+        # would copy the rows once more.
+        closed_on = state.won_on.gather(state.index(rows[DEAL_ROW])).alias("closed_on")
+        rows = add_timing_features(rows.select(FEATURES)).select("snapshot", *CELL, closed_on)
         end_index = month_index(cutoff)  # months fully observed: index < end_index
         snap_m = pl.col("snapshot").dt.year() * 12 + pl.col("snapshot").dt.month() - 1
         won_m = pl.col("closed_on").dt.year() * 12 + pl.col("closed_on").dt.month() - 1
@@ -123,15 +124,25 @@ class TimingModel:
         parent_rate = np.zeros((0, width))
         previous: np.ndarray | None = None
         keys = rows.select(*CELL)
+        dense = {key: dense_codes(keys[key]) for key in CELL}
         crate = np.zeros((0, width))
         total = np.zeros(width)
         nc = 0
+        ci = np.zeros(0, dtype=np.int64)
         for depth, level in enumerate(LEVELS):
-            keys = keys.with_columns(
-                (pl.struct(*level).rank("dense").cast(pl.Int64) - 1).alias("_cell")
-            )
-            ci = keys["_cell"].to_numpy()
-            nc = int(ci.max()) + 1 if len(ci) else 0
+            # Each row's cell numbered 0…nc−1 in the order of its keys' dense codes (mixed
+            # radix, then only the cells some row is in): a dense rank of the keys as a
+            # struct sorted every row's encoded keys (~150 MB of transients at 1m deals).
+            code, size = np.zeros(rows.height, dtype=np.int64), 1
+            for key in level:
+                codes, cardinality = dense[key]
+                code *= cardinality
+                code += codes
+                size *= cardinality
+            present = np.bincount(code, minlength=size) > 0
+            ci = (np.cumsum(present) - 1)[code]
+            nc = int(present.sum())
+            del code, present
             cw = np.bincount(
                 ci[has_win] * width + k[has_win].astype(np.int64), minlength=nc * width
             ).reshape(nc, width)
@@ -153,7 +164,9 @@ class TimingModel:
         fallback = total / total.sum() if total.sum() > 0 else np.zeros(width)
         self.matrix = np.vstack([share[:, :h], fallback[None, :h]])
         self.rates = np.vstack([crate, total[None, :]])
-        self.cells = keys.select(*CELL, "_cell").unique(subset=list(CELL))
+        self.cells = keys.select(pl.col(CELL).gather(a_row_of_each(ci, nc))).with_columns(
+            pl.Series("_cell", np.arange(nc), pl.Int64)
+        )
 
     def _cells(self, deals: pl.DataFrame, cutoff: dt.date) -> np.ndarray:
         frame = add_timing_features(
