@@ -191,6 +191,8 @@ def reference(name: str, csv: Path, workdir: Path) -> None:
         import pandas as pd  # type: ignore[import-untyped]
 
         target = workdir / "pandas.db"
+        target.unlink(missing_ok=True)  # a --workdir reused from an earlier run holds one
+        started = time.perf_counter()
         with sqlite3.connect(target) as connection:
             pd.read_csv(csv).to_sql("opportunity", connection, index=False)
         result["seconds"] = time.perf_counter() - started
