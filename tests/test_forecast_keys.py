@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from salesplan.domain.records import RecordKind, conform, empty_frame
 from salesplan.domain.stages import DEFAULT_STAGES
 from salesplan.forecast.bookings import fit_models, forecast_period, prepare_pipeline
-from salesplan.forecast.calibrated import _quantile_days
+from salesplan.forecast.calibrated import _quantile_days, cell_numbers, dense_codes
 from salesplan.forecast.deal_keys import deal_rows
 from salesplan.forecast.history import (
     History,
@@ -46,6 +47,13 @@ def test_unknown_null_and_unordered_ids() -> None:
     assert _rows(["A", "B", "C"], ["A", "C"]) == [0, 2]  # B has no events
     assert _rows(["A", "B", "A"], ["A", "B"]) == [0, 1]  # a duplicated id: its first row
     assert _rows(["A"], []) == []
+
+
+def test_an_event_of_a_missing_deal_never_takes_a_null_id_row() -> None:
+    # Opportunity ids A and null (not valid store data, but a History can be built by hand):
+    # B's events have no deal, and must not be matched to the null-id row 1.
+    assert _rows(["A", None], ["A", "B"]) == [0, None]  # type: ignore[list-item]
+    assert _rows([None, "A"], ["A", "B", "B"]) == [1, None, None]  # type: ignore[list-item]
 
 
 @given(
@@ -169,3 +177,31 @@ def test_stay_quantiles_are_polars_nearest() -> None:
     assert _quantile_days(hours, 0.9) == 4.0
     assert (hours / 24.0).quantile(0.5) == 3.0  # what stay_bands computed before
     assert _quantile_days(pl.Series([], dtype=pl.Int64), 0.5) is None
+
+
+def test_cells_of_many_keys_are_compacted_to_the_cells_rows_are_in() -> None:
+    # Two keys: stage (3 values) and a free-text segment with 5,000 values, over 6 rows: the
+    # mixed-radix numbers would index 3 × 5,001 cells; compacted, only the 4 distinct pairs
+    # (s1,x) (s1,y) (s2,y) (s3,x) number 0…3, in the order of the keys' codes.
+    segments = pl.Series([f"seg{i:04d}" for i in range(5_000)])
+    rows = pl.DataFrame(
+        {
+            "stage": ["s1", "s2", "s1", "s3", "s1", "s2"],
+            "segment": ["seg0007", "seg4000", "seg4000", "seg0007", "seg0007", "seg4000"],
+        }
+    )
+    # Dense codes over every segment value, as a column holding all 5,000 would give.
+    all_segments = pl.concat([rows["segment"], segments])
+    dense = {"stage": dense_codes(rows["stage"]), "segment": dense_codes(all_segments)}
+    dense["segment"] = (dense["segment"][0][: rows.height], dense["segment"][1])
+    cell, size = cell_numbers(dense, ["stage", "segment"], rows.height)
+    # Sorted pairs: (s1,seg0007)=0, (s1,seg4000)=1, (s2,seg4000)=2, (s3,seg0007)=3.
+    assert size == 4
+    assert cell.tolist() == [0, 2, 1, 3, 0, 2]
+    # Few values and more rows than cells: plain mixed radix, stage code × 3 + segment code
+    # ((3 stages + null) × (2 segments + null) = 12 cells for 18 rows), nothing compacted.
+    more = pl.concat([rows] * 3)
+    small = {k: dense_codes(more[k]) for k in ("stage", "segment")}
+    cell, size = cell_numbers(small, ["stage", "segment"], more.height)
+    assert size == 12
+    assert np.array_equal(cell, [0, 4, 1, 6, 0, 4] * 3)

@@ -234,6 +234,25 @@ def dense_codes(column: pl.Series) -> tuple[np.ndarray, int]:
     return codes, len(values) + 1
 
 
+def cell_numbers(
+    dense: dict[str, tuple[np.ndarray, int]], keys: Sequence[str], rows: int
+) -> tuple[np.ndarray, int]:
+    """Each row's cell over `keys` as a number 0…size−1, ordered like the keys' dense codes
+    (mixed radix), and size. When the product of the cardinalities outgrows the rows (free
+    text such as thousands of segments), the numbers are compacted to the cells some row is
+    in (np.unique keeps their order), so arrays indexed by cell never outgrow the rows."""
+    cell, size = np.zeros(rows, dtype=np.int64), 1
+    for key in keys:
+        codes, cardinality = dense[key]
+        cell *= cardinality
+        cell += codes
+        size *= cardinality
+        if size > rows:
+            distinct, cell = np.unique(cell, return_inverse=True)
+            size = len(distinct)
+    return cell, size
+
+
 def a_row_of_each(codes: np.ndarray, size: int) -> np.ndarray:
     """For each code 0…size−1, a row holding it (0 for codes no row holds)."""
     rows = np.zeros(size, dtype=np.int64)
@@ -286,12 +305,7 @@ class CalibratedEstimator:
         won = rows["won"].to_numpy()
         parent = np.full(rows.height, self.pooled)
         for keys in LEVELS:
-            cell, size = np.zeros(rows.height, dtype=np.int64), 1
-            for key in keys:
-                codes, cardinality = dense[key]
-                cell *= cardinality
-                cell += codes
-                size *= cardinality
+            cell, size = cell_numbers(dense, keys, rows.height)
             n = np.bincount(cell, minlength=size)
             w = np.bincount(cell, weights=won, minlength=size)
             p = np.zeros(size)

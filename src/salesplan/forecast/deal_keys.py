@@ -43,7 +43,7 @@ def deal_rows(opportunity_ids: pl.Series, event_ids: pl.Series) -> pl.Series:
         return pl.Series(DEAL_ROW, run, pl.UInt32)
     order = ids.arg_sort(nulls_last=True)
     ordered = ids.gather(order)
-    if ordered.len() == firsts.len() and bool((ordered == firsts).all()):
+    if ordered.len() == firsts.len() and bool((ordered == firsts).all(ignore_nulls=False)):
         of_run = order
     else:
         of_run = _joined(ids, firsts)

@@ -4,7 +4,8 @@ The models' training rows carry `opp_row` (4 bytes a row) instead of the 16-byte
 read their label by indexing these arrays: no set of a million id strings hashed for an
 `is_in`, no id-to-day map for `replace_strict` (together ~100 MB of transients in a fit at a
 million deals). Same outcomes as history.outcomes_at: the status of each deal's last event
-before the cutoff, and its day when that status is won or lost.
+before the cutoff, and its day when that status is won or lost. Events of a deal missing
+from the opportunities (which build_history drops) count as UNKNOWN.
 """
 
 from __future__ import annotations

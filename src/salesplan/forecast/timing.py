@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from salesplan.forecast.calibrated import a_row_of_each, dense_codes
+from salesplan.forecast.calibrated import a_row_of_each, cell_numbers, dense_codes
 from salesplan.forecast.deal_keys import DEAL_ROW
 from salesplan.forecast.history import History, snapshot_rows
 from salesplan.forecast.outcomes import DealOutcomes, deal_outcomes
@@ -133,12 +133,7 @@ class TimingModel:
             # Each row's cell numbered 0…nc−1 in the order of its keys' dense codes (mixed
             # radix, then only the cells some row is in): a dense rank of the keys as a
             # struct sorted every row's encoded keys (~150 MB of transients at 1m deals).
-            code, size = np.zeros(rows.height, dtype=np.int64), 1
-            for key in level:
-                codes, cardinality = dense[key]
-                code *= cardinality
-                code += codes
-                size *= cardinality
+            code, size = cell_numbers(dense, level, rows.height)
             present = np.bincount(code, minlength=size) > 0
             ci = (np.cumsum(present) - 1)[code]
             nc = int(present.sum())
