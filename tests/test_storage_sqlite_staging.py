@@ -227,3 +227,55 @@ def test_staging_removes_files_left_by_dead_processes_only(tmp_path: Path, scrat
     engine = _store(tmp_path / "store.db")
     _import(engine, _deals(range(4), 3), _events(range(4)))
     assert sorted(p.name for p in scratch.iterdir()) == sorted([ours.name, other.name])
+
+
+@pytest.mark.parametrize("failure", ["adbc", "disk"])
+def test_a_failed_staging_falls_back_to_binding_the_rows(
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    # The temporary folder full (OSError from the file system) or an ADBC error while
+    # writing a staging file: the rows are bound from Python instead, same result.
+    import adbc_driver_manager
+
+    def broken(path: str, frame: object) -> None:
+        if failure == "adbc":
+            raise adbc_driver_manager.InternalError(
+                "INTERNAL: disk I/O error", status_code=adbc_driver_manager.AdbcStatusCode.IO
+            )
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sqlite_staging, "_ingest", broken)
+    engine = _store(tmp_path / "store.db")
+    _import(engine, _deals(range(6), 3), _events(range(6)))
+    engine.dispose()
+    assert list(scratch.iterdir()) == []
+    monkeypatch.setattr(sqlite_staging, "STAGING_ROWS", 10**9)
+    reference = _store(tmp_path / "bound.db")
+    _import(reference, _deals(range(6), 3), _events(range(6)))
+    reference.dispose()
+    for table in ("opportunity", "opportunity_snapshot", "stage_event"):
+        assert _raw_rows(tmp_path / "store.db", table) == _raw_rows(tmp_path / "bound.db", table)
+
+
+def test_an_orphan_that_cannot_be_deleted_does_not_stop_staging(
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = scratch / f"salesplan-staging-{dead.pid}-abc.db"  # as if another user's
+    orphan.write_bytes(b"")
+    unlink = Path.unlink
+
+    def refuse(path: Path, missing_ok: bool = False) -> None:
+        if path == orphan:
+            raise PermissionError(1, "Operation not permitted", str(path))
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    engine = _store(tmp_path / "store.db")
+    _import(engine, _deals(range(6), 3), _events(range(6)))
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        (count,) = db.execute("SELECT count(*) FROM opportunity").fetchone()
+    db.close()
+    assert count == 6
+    assert [p.name for p in scratch.iterdir()] == [orphan.name]

@@ -9,7 +9,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from salesplan.errors import StoreError
-from salesplan.storage import sqlite_staging
 
 
 def create_store_engine(url: str) -> Engine:
@@ -46,7 +45,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _detach_staging(dbapi_connection: Any, record: Any) -> None:
     """Bulk writes attach staging files that can only be detached once their transaction is
     over: a connection coming back to the pool is the first moment that is true."""
-    if dbapi_connection is not None:
+    if dbapi_connection is not None and record.info:  # nothing staged: nothing to import
+        from salesplan.storage import sqlite_staging
+
         sqlite_staging.detach_staged(dbapi_connection, record.info)
 
 

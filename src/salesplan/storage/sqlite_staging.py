@@ -14,7 +14,11 @@ attaches it. It is unlinked right after the attach (the open handle keeps it rea
 kill -9 after that point leaves nothing behind) and detached when the connection goes back to
 the pool: SQLite refuses to DETACH inside the transaction that read it. A process killed
 while ADBC was still writing leaves its files in the temporary folder (`TMPDIR`); the next
-staging removes them (their names carry the dead process's id).
+staging removes them (their names carry the dead process's id). If staging fails (the
+temporary folder full or not writable), the rows are bound from Python instead: slower,
+same result. Staged files stay attached (unlinked, still open) until the transaction ends,
+so an import that writes several large kinds in one transaction holds their space in the
+temporary folder together, and falls back to binding once SQLite's ATTACH slots are used.
 """
 
 from __future__ import annotations
@@ -68,16 +72,22 @@ def parts_for(raw: Any, rows: int) -> int:
     return max(0, min(_cores(), _MAX_PARTS, rows // STAGING_ROWS, free))
 
 
-def stage(raw: Any, info: dict[str, Any], frame: pl.DataFrame, parts: int = 1) -> str:
+def stage(raw: Any, info: dict[str, Any], frame: pl.DataFrame, parts: int = 1) -> str | None:
     """Write `frame` (already `storable`) to `parts` staging files, attach them to `raw`
     and return a SQL table expression over all their rows (to follow `FROM`). `info` is the
     pooled connection's info dictionary: the schemas are recorded there so
-    `detach_staged` can detach them later."""
+    `detach_staged` can detach them later.
+
+    None when staging failed (the temporary folder full or not writable, an ADBC error):
+    nothing has been written to the store yet, so the caller binds the rows instead."""
+    import adbc_driver_manager
+
     size = -(-frame.height // parts)
     pieces = [frame.slice(offset, size) for offset in range(0, frame.height, size)] or [frame]
     paths: list[str] = []
-    _remove_orphans(Path(tempfile.gettempdir()))
+    schemas: list[str] = []
     try:
+        _remove_orphans(Path(tempfile.gettempdir()))
         for _ in pieces:
             handle, path = tempfile.mkstemp(prefix=f"{_FILE_PREFIX}{os.getpid()}-", suffix=".db")
             os.close(handle)
@@ -87,15 +97,17 @@ def stage(raw: Any, info: dict[str, Any], frame: pl.DataFrame, parts: int = 1) -
         else:
             with ThreadPoolExecutor(len(pieces)) as pool:
                 list(pool.map(_ingest, paths, pieces))
-        schemas = []
         for path in paths:
             schema = f"{_SCHEMA_PREFIX}{next(_names)}"
             raw.execute("ATTACH DATABASE ? AS " + schema, (path,))
             info.setdefault(_INFO_KEY, []).append(schema)
             schemas.append(schema)
+    except (OSError, sqlite3.Error, adbc_driver_manager.Error):
+        return None  # any schema attached so far is detached with the others at checkin
     finally:
         for path in paths:
-            os.unlink(path)
+            with contextlib.suppress(OSError):
+                os.unlink(path)
     if len(schemas) == 1:
         return f'"{schemas[0]}".rows'
     return "(" + " UNION ALL ".join(f'SELECT * FROM "{s}".rows' for s in schemas) + ")"
@@ -107,7 +119,8 @@ def _remove_orphans(folder: Path) -> None:
     for path in folder.glob(f"{_FILE_PREFIX}*.db"):
         pid = path.name.removeprefix(_FILE_PREFIX).split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # e.g. another user's file in a sticky /tmp
+                path.unlink()
 
 
 def _alive(pid: int) -> bool:
