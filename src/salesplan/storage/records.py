@@ -236,7 +236,7 @@ def _delete_ids(conn: Connection, table: Table, ids: pl.Series, staged: str | No
         return False
     values = ids.drop_nulls().to_list()
     if conn.dialect.name == "sqlite":
-        raw: Any = conn.connection.driver_connection
+        raw = _raw(conn)
         cursor = raw.cursor()
         try:
             cursor.executemany(f'DELETE FROM "{table.name}" WHERE id = ?', zip(values))
@@ -303,7 +303,7 @@ def _bulk_session(conn: Connection, table: Table, *, rebuild_indexes: bool) -> I
     if conn.dialect.name != "sqlite":
         yield
         return
-    raw: Any = conn.connection.driver_connection
+    raw = _raw(conn)
     (previous,) = raw.execute("PRAGMA cache_size").fetchone()
     (threads,) = raw.execute("PRAGMA threads").fetchone()
     raw.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
@@ -354,7 +354,7 @@ def _insert_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     Each statement inserts `_rows_per_statement` rows (multi-row VALUES: one step of the
     statement per group instead of per row); the chunk's last rows go in one shorter statement.
     """
-    raw: Any = conn.connection.driver_connection
+    raw = _raw(conn)
     limit = _variable_limit(raw)
     cursor = raw.cursor()
     try:
@@ -417,7 +417,7 @@ def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     """COPY in CSV form, written by Polars in blocks of `_COPY_ROWS` rows: no Python object per
     value (the rows are formatted in Rust; psycopg only passes the bytes on). Empty text is
     quoted (`""`) and NULL is an unquoted empty field, which COPY's CSV format tells apart."""
-    raw: Any = conn.connection.driver_connection
+    raw = _raw(conn)
     names = ", ".join(f'"{c}"' for c in frame.columns)
     if frame.width == 1:  # a lone `\.` cell would read as COPY's end-of-data marker
         text_copy = f'COPY "{table.name}" ({names}) FROM STDIN'
