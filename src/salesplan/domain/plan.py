@@ -39,6 +39,7 @@ from salesplan.domain.plan_types import (
     Section,
     Text,
     Unit,
+    Year,
     rule_error,
 )
 
@@ -138,7 +139,7 @@ class Plan(Section):
 
     schema_version: Literal[1] = SCHEMA_VERSION
     type: PlanType
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     language: Language
     title: Text
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")

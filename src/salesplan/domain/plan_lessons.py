@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from salesplan.domain.plan_execution import ActionStatus, InitiativeStatus
-from salesplan.domain.plan_types import Date, Id, Money, Number, Section, Text, Unit
+from salesplan.domain.plan_types import Date, Id, Money, Number, Section, Text, Unit, Year
 
 
 class TargetResult(Section):
@@ -69,7 +69,7 @@ class ActionResult(Section):
 class Lessons(Section):
     """What last year's plan (`year`) achieved, measured on data up to `as_of`."""
 
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     as_of: Date | None = None
     results: list[TargetResult] = Field(default_factory=list)
     kpis: list[KpiResult] = Field(default_factory=list)

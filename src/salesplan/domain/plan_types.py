@@ -12,7 +12,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 RULE_ERROR = "plan_rule"
@@ -89,6 +96,9 @@ Decision = Annotated[str | None, StringConstraints(strip_whitespace=True, min_le
 `amount`); `salesplan plan roll-forward` sets it on everything it carries into a new year.
 Delete the key once decided. Absent (the default) means nothing is pending."""
 Date = dt.date
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The years a plan may be for (keeps every date the plan implies in range)."""
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 Unit = Literal["money", "count", "rate", "days", "ratio"]
 Cadence = Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"]

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from salesplan.domain.plan_types import Year
+
 Method = Literal["yoy", "capacity", "trend", "blend"]
 METHODS: tuple[str, ...] = ("yoy", "capacity", "trend", "blend")
 BASE_METHODS: tuple[str, ...] = ("yoy", "capacity", "trend")
@@ -37,7 +39,7 @@ class TargetInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     method: Method = "blend"
     growth: Decimal = Field(default=Decimal("0.20"), ge=-1, le=10)
     """yoy: growth over last year's bookings."""

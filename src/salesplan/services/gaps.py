@@ -51,7 +51,7 @@ from salesplan.services.forecast import (
     load_workspace,
 )
 from salesplan.services.forecast_target import PlanTargets
-from salesplan.services.plan_store import latest, stored_plan
+from salesplan.services.plan_store import check_year_option, latest, stored_plan
 from salesplan.services.targets import TargetsReport, compute_targets, target_inputs
 
 FORECAST_METHOD = "auto"
@@ -140,14 +140,8 @@ def compute_gaps(
     `workspace` and `model` let a caller that already loaded the workspace and fitted the
     `auto` model at quarter grain with the same seed (the written plan's year forecast)
     pass them in instead of doing both again."""
-    if year is not None and not 2000 <= year <= 2100:
-        raise ConfigError(
-            "The option {option} must be between {low} and {high}, got {value}.",
-            option="--year",
-            low="2000",
-            high="2100",
-            value=str(year),
-        )
+    if year is not None:
+        check_year_option(year)
     data = load_frames(settings)
     as_of = data.as_of
     chosen = resolve_period(period, as_of) if period else None

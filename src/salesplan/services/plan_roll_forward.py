@@ -33,6 +33,7 @@ from salesplan.services.baseline import BaselineFrames, load_frames
 from salesplan.services.plan import PlanVersion, refuse_unsaved_edits, write_plan_file
 from salesplan.services.plan_fill import has_opportunities, plan_targets, workspace_facts
 from salesplan.services.plan_store import (
+    check_year_option,
     dump_document,
     kpi_units,
     parse_document,
@@ -156,14 +157,7 @@ def roll_forward_plan(
     force: bool = False,
 ) -> RollForwardResult:
     """Start `year`'s plan from the latest version; write, store and return what to decide."""
-    if not 2000 <= year <= 2100:  # the plan schema's range; also keeps dates in range
-        raise ConfigError(
-            "The option {option} must be between {low} and {high}, got {value}.",
-            option="--year",
-            low="2000",
-            high="2100",
-            value=str(year),
-        )
+    check_year_option(year)
     found = stored_plan(settings)
     if found is None:
         raise ConfigError("No plan yet: run `salesplan plan new` first.")

@@ -27,6 +27,7 @@ from salesplan.config import Settings
 from salesplan.domain.plan import Plan
 from salesplan.domain.plan_checks import reference_issues
 from salesplan.domain.plan_errors import PATH_MESSAGE, PlanIssue, validation_issues
+from salesplan.domain.plan_types import FIRST_YEAR, LAST_YEAR
 from salesplan.errors import ConfigError, DataError
 from salesplan.i18n import N_
 from salesplan.services.store import open_store
@@ -251,3 +252,15 @@ def stored_plan(settings: Settings) -> tuple[StoredVersion, Plan] | None:
     checked = validated(version.content, f"plan version {version.number}")
     assert checked.plan is not None
     return version, checked.plan
+
+
+def check_year_option(year: int, option: str = "--year") -> None:
+    """Refuse a year no plan can be for (the plan schema's range), naming the option."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ConfigError(
+            "The option {option} must be between {low} and {high}, got {value}.",
+            option=option,
+            low=str(FIRST_YEAR),
+            high=str(LAST_YEAR),
+            value=str(year),
+        )
