@@ -265,3 +265,21 @@ def test_an_existing_file_needs_force(capsys: pytest.CaptureFixture[str], tmp_pa
     doc = json.loads(out)
     assert [w["code"] for w in doc["warnings"]] == ["no_data"]
     assert doc["as_of"] is None and doc["plan_roll_forward"]["lessons"]["results"] == []
+
+
+@pytest.mark.parametrize(
+    "command", [["plan", "roll-forward", "--year", "2027"], ["plan", "diff", "1"]]
+)
+def test_commands_without_a_csv_form_refuse_it_before_doing_anything(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    ws = tmp_path / "ws"
+    source = tmp_path / "p.yaml"
+    source.write_text(PLAN, "utf-8")
+    assert _run(capsys, "-w", str(ws), "plan", "import", str(source), "--reason", "first")[0] == 0
+    code, out, err = _run(capsys, "-w", str(ws), *command, "--format", "csv")
+    assert code == 1 and out == ""
+    assert "Unknown output format csv; use one of: table, json." in err
+    assert not (ws / "plan-2027.yaml").exists()
+    code, _, err = _run(capsys, "-w", str(ws), "plan", "log", "--format", "xml")
+    assert code == 1 and "use one of: table, json, csv." in err

@@ -8,10 +8,17 @@ import typer
 
 from salesplan.cli.app import settings
 from salesplan.cli.commands_plan import AuthorOption, FormatOption, plan_app
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.cli.output import (
+    Column,
+    Kind,
+    OutputFormat,
+    Result,
+    TableResult,
+    parse_format,
+    render,
+)
 from salesplan.cli.plan_tables import drift_warnings, version_payload
 from salesplan.domain.plan_diff import PlanChange, plain, shown
-from salesplan.errors import ConfigError
 from salesplan.i18n import N_, translator
 from salesplan.services.plan import PlanVersion
 from salesplan.services.plan_history import parse_version, plan_diff, plan_log, revert_plan
@@ -83,13 +90,7 @@ def plan_diff_command(
     fmt: FormatOption = "table",
 ) -> None:
     """What changed between two plan versions, section by section, and why."""
-    output = parse_format(fmt)
-    if output.value == "csv":
-        raise ConfigError(
-            "Unknown output format {value}; use one of: {choices}.",
-            value=fmt,
-            choices="table, json",
-        )
+    output = parse_format(fmt, (OutputFormat.TABLE, OutputFormat.JSON))
     s = settings()
     t = translator(s.locale)
     diff = plan_diff(s, parse_version(old), None if new is None else parse_version(new))

@@ -9,12 +9,19 @@ import typer
 
 from salesplan.cli.app import settings
 from salesplan.cli.commands_plan import AuthorOption, plan_app
-from salesplan.cli.output import Column, Kind, Result, TableResult, parse_format, render
+from salesplan.cli.output import (
+    Column,
+    Kind,
+    OutputFormat,
+    Result,
+    TableResult,
+    parse_format,
+    render,
+)
 from salesplan.cli.plan_tables import DECISIONS, SECTIONS, version_payload
 from salesplan.documents.labels import LABELS
 from salesplan.domain.plan_diff import plain
 from salesplan.domain.plan_lessons import Lessons
-from salesplan.errors import ConfigError
 from salesplan.i18n import N_, translator
 from salesplan.i18n.money import decimal_to_minor
 from salesplan.planning.roll_forward import PendingDecision
@@ -184,13 +191,7 @@ def plan_roll_forward_command(
 ) -> None:
     """Start next year's plan from this one: carried goals, KPIs and open items marked
     needs_decision, proposed targets beside last year's, and last year's lessons."""
-    output = parse_format(fmt)
-    if output.value == "csv":
-        raise ConfigError(
-            "Unknown output format {value}; use one of: {choices}.",
-            value=fmt,
-            choices="table, json",
-        )
+    output = parse_format(fmt, (OutputFormat.TABLE, OutputFormat.JSON))
     s = settings()
     t = translator(s.locale)
     result = roll_forward_plan(s, year, out=out, reason=reason, author=author, force=force)

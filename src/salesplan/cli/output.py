@@ -74,15 +74,21 @@ class Result:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
 
-def parse_format(value: str) -> OutputFormat:
+def parse_format(
+    value: str, allowed: tuple[OutputFormat, ...] = tuple(OutputFormat)
+) -> OutputFormat:
+    """`--format`'s value; `allowed` narrows it for output that has no table form of CSV."""
     try:
-        return OutputFormat(value.lower())
+        chosen = OutputFormat(value.lower())
     except ValueError:
+        chosen = None
+    if chosen is None or chosen not in allowed:
         raise ConfigError(
             "Unknown output format {value}; use one of: {choices}.",
             value=value,
-            choices=", ".join(f.value for f in OutputFormat),
-        ) from None
+            choices=", ".join(f.value for f in allowed),
+        )
+    return chosen
 
 
 def json_value(value: Any, kind: Kind, currency: str, row: Mapping[str, Any] | None = None) -> Any:
